@@ -1,0 +1,77 @@
+"""The ``graphkit`` command: a thin layer that parses arguments, builds Settings, calls one library
+function and prints a summary. Bad input or settings: one line on stderr, exit 2; internal
+failure: one line, exit 1 (``GRAPHKIT_DEBUG=1`` shows the traceback)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from pydantic import ValidationError
+
+from graphkit.config import Settings
+from graphkit.errors import GraphkitError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def _group() -> None:
+    """graphkit: link analysis of foreign nationals, permits, sponsors, employers and addresses."""
+
+
+class Backend(str, Enum):
+    memory = "memory"
+    neo4j = "neo4j"
+
+
+def make_settings(**given) -> Settings:
+    """Settings from flags that were given (others fall back to GRAPHKIT_* variables, then defaults)."""
+    try:
+        return Settings(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise GraphkitError(f"setting {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+@app.command()
+def load(
+    input_dir: Annotated[Path, typer.Argument(help="folder with the contract tables (CSV or Parquet)")],
+    backend: Annotated[Optional[Backend], typer.Option(help="memory (default) or neo4j")] = None,
+    out: Annotated[Path, typer.Option(help="where rejects.csv and manifest.json go")] = Path("graphkit-out"),
+    neo4j_uri: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_URI")] = None,
+    neo4j_user: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_USER")] = None,
+    neo4j_database: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_DATABASE")] = None,
+) -> None:
+    """Validate INPUT_DIR and load it into the store; write rejects.csv and manifest.json."""
+    from graphkit.jobs import run_load
+
+    settings = make_settings(
+        backend=backend.value if backend else None, neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database
+    )
+    result = run_load(input_dir, out=out, settings=settings, progress=sys.stderr.isatty())
+    typer.echo(result.ingested.summary().to_string())
+    typer.echo(
+        f"{settings.backend}: {result.stats.node_total} nodes, {result.stats.relationship_total} relationships "
+        f"written in {result.manifest['timings']['store']:.2f} s (ingest {result.manifest['timings']['ingest']:.2f} s)"
+    )
+    typer.echo(f"rejects.csv and manifest.json in {out}")
+
+
+def main() -> None:
+    """Entry point: run the app and turn errors into one line and an exit code."""
+    try:
+        app()
+    except GraphkitError as exc:
+        typer.echo(f"graphkit: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        if os.environ.get("GRAPHKIT_DEBUG"):
+            raise
+        typer.echo(f"graphkit: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                   "(set GRAPHKIT_DEBUG=1 for the traceback)", err=True)
+        sys.exit(1)

@@ -1,0 +1,186 @@
+"""The Neo4j store: the same graph as the memory store, written to a real server over Bolt.
+
+Writes are batched ``UNWIND $rows AS row MERGE ...`` statements from ``cypher/load`` on
+constrained keys, so a load is idempotent and a load killed half-way, run again, ends with exactly
+the graph of a clean load. The driver is made by the caller (see :func:`connect`) and passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Iterator
+
+import neo4j
+import numpy as np
+import pandas as pd
+from neo4j.exceptions import AuthError, ServiceUnavailable
+from tqdm.auto import tqdm
+
+from graphkit.config import Settings
+from graphkit.cypher import names, query
+from graphkit.errors import Neo4jUnavailableError
+from graphkit.graphmodel import NodeSet, RelationshipSet, node_sets, relationship_sets
+from graphkit.schema import Schema, load_schema
+from graphkit.store.base import LoadStats, tables_from_graph
+
+
+def connect(settings: Settings) -> neo4j.Driver:
+    """A verified driver for the server in ``settings``; one clear line if it can't be reached.
+
+    The message names the URI and user, never the password.
+    """
+    driver = neo4j.GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth())
+    try:
+        driver.verify_connectivity()
+    except AuthError:
+        driver.close()
+        raise Neo4jUnavailableError(
+            f"Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: check GRAPHKIT_NEO4J_USER and GRAPHKIT_NEO4J_PASSWORD"
+        ) from None
+    except (ServiceUnavailable, OSError, ValueError) as exc:
+        driver.close()
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Neo4jUnavailableError(
+            f"Neo4j at {settings.neo4j_uri} is unreachable ({reason}): is the server running (graphkit neo4j status) and GRAPHKIT_NEO4J_URI right?"
+        ) from None
+    return driver
+
+
+def _plain(value):
+    """A pandas cell as a value the driver sends: None for missing, dates as dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame, skip: tuple[str, ...] = ()) -> list[dict]:
+    """Rows as property maps without missing values (Neo4j stores no nulls)."""
+    cols = [c for c in frame.columns if c not in skip]
+    values = {c: [_plain(v) for v in frame[c].tolist()] for c in cols}
+    return [{c: values[c][i] for c in cols if values[c][i] is not None} for i in range(len(frame))]
+
+
+def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+class Neo4jStore:
+    """A :class:`~graphkit.store.base.GraphStore` on a Neo4j database.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        Made by the caller, e.g. with :func:`connect`.
+    database : str
+        The database to use (Community has one user database, ``neo4j``).
+    batch_size : int
+        Rows per write transaction.
+    progress : bool
+        Show a progress bar per node or relationship set.
+    """
+
+    backend = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 10_000, progress: bool = False):
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.progress = progress
+        self.schema: Schema = load_schema()
+
+    def _run(self, statement: str, **params) -> list[neo4j.Record]:
+        records, _, _ = self.driver.execute_query(statement, params, database_=self.database)
+        return records
+
+    def create_constraints(self) -> None:
+        """Create every uniqueness constraint in ``cypher/schema`` (idempotent)."""
+        for name in names("schema"):
+            self._run(query(name))
+
+    def _write(self, statement: str, rows: list[dict], what: str) -> None:
+        with self.driver.session(database=self.database) as session:
+            bar = tqdm(total=len(rows), desc=what, unit="rows", disable=not self.progress, leave=False)
+            for batch in _batches(rows, self.batch_size):
+                session.execute_write(lambda tx, b=batch: tx.run(statement, rows=b).consume())
+                bar.update(len(batch))
+            bar.close()
+
+    def load(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
+        """Constraints first, then every node set, then every relationship set."""
+        started = time.perf_counter()
+        self.create_constraints()
+        stats = LoadStats(backend=self.backend)
+        for label, ns in node_sets(tables, self.schema).items():
+            props = _records(ns.frame)
+            rows = [{"key": p[ns.key], "props": p} for p in props]
+            self._write(query(f"load/merge_{ns.name}"), rows, label)
+            stats.nodes[label] = len(rows)
+        for rs in relationship_sets(tables, self.schema):
+            if rs.key:
+                props = _records(rs.frame, skip=("start", "end"))
+                rows = [{"start": s, "end": e, "key": p[rs.key], "props": p} for s, e, p in zip(rs.frame["start"], rs.frame["end"], props)]
+            else:
+                rows = [{"start": s, "end": e} for s, e in zip(rs.frame["start"].tolist(), rs.frame["end"].tolist())]
+            self._write(query(f"load/merge_{rs.name}"), rows, rs.name)
+            stats.relationships[rs.name] = len(rows)
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def node_set(self, label: str) -> NodeSet:
+        table = self.schema.node_table(label)
+        records = self._run(query("read/nodes_by_label"), label=label)
+        frame = pd.DataFrame([_native(r["props"]) for r in records])
+        if frame.empty:
+            frame = pd.DataFrame(columns=[table.graph_key, *table.column_names])
+        return NodeSet(label, table.graph_key, frame.sort_values(table.graph_key, kind="stable").reset_index(drop=True))
+
+    def relationship_sets(self) -> list[RelationshipSet]:
+        """Every relationship set the schema defines, read back from the server."""
+        out = []
+        for spec in self._relationship_specs():
+            type_, start, end, key = spec
+            records = self._run(
+                query("read/relationships_by_type"),
+                type=type_,
+                start_label=start,
+                start_key=self.schema.node_table(start).graph_key,
+                end_label=end,
+                end_key=self.schema.node_table(end).graph_key,
+            )
+            frame = pd.DataFrame([{"start": r["start"], "end": r["end"], **_native(r["props"])} for r in records])
+            if frame.empty:
+                frame = pd.DataFrame(columns=["start", "end"])
+            frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
+            out.append(RelationshipSet(type_, start, end, key, frame))
+        return out
+
+    def _relationship_specs(self) -> list[tuple[str, str, str, str | None]]:
+        empty = {t.name: pd.DataFrame({c: pd.Series(dtype="object") for c in t.column_names}) for t in self.schema.tables}
+        return [(r.type, r.start_label, r.end_label, r.key) for r in relationship_sets(empty, self.schema)]
+
+    def node_counts(self) -> dict[str, int]:
+        return {r["label"]: r["nodes"] for r in self._run(query("read/count_nodes_by_label")) if r["nodes"]}
+
+    def relationship_counts(self) -> dict[str, int]:
+        return {r["type"]: r["relationships"] for r in self._run(query("read/count_relationships_by_type")) if r["relationships"]}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        present = self.node_counts()
+        labels = [label for label in self.schema.labels if present.get(label)]
+        nodes = {label: self.node_set(label) for label in labels}
+        return tables_from_graph(nodes, [r for r in self.relationship_sets() if len(r.frame)], self.schema)
+
+
+def _native(props: dict) -> dict:
+    """Driver values as plain Python: Neo4j dates become ``datetime.date``."""
+    return {k: (v.to_native() if hasattr(v, "to_native") else v) for k, v in props.items()}
+
