@@ -7,7 +7,7 @@ Examples
 >>> store = MemoryStore()
 >>> stats = store.load(load_folder(tiny_path()).tables)
 >>> store.node_counts()["Person"], store.relationship_counts()["EMPLOYED_BY"]
-(32, 22)
+(32, 24)
 """
 
 from __future__ import annotations
