@@ -62,6 +62,37 @@ def load(
     typer.echo(f"rejects.csv and manifest.json in {out}")
 
 
+@app.command()
+def score(
+    input_dir: Annotated[Path, typer.Argument(help="folder with the contract tables (CSV or Parquet)")],
+    out: Annotated[Path, typer.Option(help="output folder: scores.csv, clusters.csv, report.html, ...")] = Path("graphkit-out"),
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="judge permits as of this day (YYYY-MM-DD); default today")] = None,
+    backend: Annotated[Optional[Backend], typer.Option(help="memory (default) or neo4j")] = None,
+    grace_days: Annotated[Optional[int], typer.Option(help="or GRAPHKIT_GRACE_DAYS (default 30)")] = None,
+    neo4j_uri: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_URI")] = None,
+    neo4j_user: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_USER")] = None,
+    neo4j_database: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_DATABASE")] = None,
+) -> None:
+    """Score INPUT_DIR: ranked, explained leads for review in OUT (the main job)."""
+    from graphkit.jobs import run_score
+
+    settings = make_settings(
+        backend=backend.value if backend else None, as_of=as_of, grace_days=grace_days,
+        neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database,
+    )
+    run = run_score(input_dir, out, settings, progress=sys.stderr.isatty())
+    m = run.manifest
+    rows = sum(c["read"] for c in m["rows"].values())
+    rejected = sum(c["rejected"] for c in m["rows"].values())
+    typer.echo(f"{rows} rows read, {rejected} rejected; rule set {m['rule_set_version']}, as of {m['parameters']['as_of']}")
+    for entity_type, n in m["scored"].items():
+        top = run.result.top(entity_type, 3)
+        lead = "; ".join(f"#{r.rank} {r.name} ({r.score:g})" for r in top.itertuples())
+        typer.echo(f"{entity_type:9} {n:6} leads  {lead}")
+    typer.echo(f"{m['clusters']} clusters; outputs in {out} ({sum(v for v in m['timings'].values() if isinstance(v, float)):.1f} s)")
+    typer.echo("Scores are leads for human review, not findings.")
+
+
 def main() -> None:
     """Entry point: run the app and turn errors into one line and an exit code."""
     try:

@@ -14,6 +14,7 @@ False
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -31,6 +32,23 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
     batch_size: int = Field(10_000, ge=1, description="rows per Neo4j write transaction")
+    as_of: dt.date | None = Field(None, description="the day the analysis judges permits against; default today")
+    grace_days: int = Field(30, ge=0, description="days after expiry before a stay counts as overstay")
+    alpha: float = Field(1e-3, gt=0, lt=1, description="tail probability below which a count is surprising")
+    min_crowd: int = Field(4, ge=1, description="irregular working residents before an address counts as crowded")
+    hub_limit: int = Field(8, ge=2, description="employers sharing a phone/address/sponsor before it is a hub, not a tie")
+    lookback_days: int = Field(365, ge=1, description="employment that ended longer ago than this is not current")
+
+    def as_of_date(self) -> dt.date:
+        """The as-of day: the setting, or today."""
+        return self.as_of or dt.date.today()
+
+    def thresholds(self):
+        """The indicator thresholds these settings carry."""
+        from graphkit.indicators.context import Thresholds
+
+        return Thresholds(grace_days=self.grace_days, alpha=self.alpha, lookback_days=self.lookback_days,
+                          min_crowd=self.min_crowd, hub_limit=self.hub_limit)
 
     def neo4j_auth(self) -> tuple[str, str]:
         """(user, password) for the driver: the one place the secret is unwrapped."""

@@ -1,0 +1,199 @@
+"""What indicators see: the graph's tables joined to canonical ids, without protected columns.
+
+The context is the fairness boundary. It is built from the contract tables *after* resolution
+and carries no column that schema.yaml marks ``scoring: never`` (names, sex, birth dates,
+nationalities, passport data), so no indicator can weigh them even by accident.
+
+Examples
+--------
+>>> from graphkit import load_folder
+>>> from graphkit.datasets import tiny_path
+>>> ctx = build_context(load_folder(tiny_path()).tables, as_of="2026-11-01")
+>>> ctx.humans.loc["persons:P28", ["latest_type", "latest_expires"]].tolist()
+['VISIT', Timestamp('2026-07-30 00:00:00')]
+>>> ctx.orgs.loc["employers:E01", "entity_type"]
+'EMPLOYER'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from graphkit.resolve import Resolution, normalise_documents, resolve
+
+#: Contract columns the context itself reads to build its frames (identity columns are read only
+#: by resolution, which decides who is who and is never evidence).
+READS = (
+    "permits.permit_id", "permits.person_id", "permits.permit_type", "permits.purpose", "permits.sponsor_id",
+    "permits.issued_on", "permits.expires_on", "permits.office",
+    "employment.person_id", "employment.employer_id", "employment.source", "employment.start_date", "employment.end_date",
+    "residences.person_id", "residences.address_id", "residences.reported_on",
+    "movements.person_id", "movements.direction", "movements.date",
+    "employers.employer_id", "employers.name", "employers.address_id", "employers.phone",
+    "sponsors.sponsor_id", "sponsors.sponsor_type", "sponsors.name", "sponsors.address_id", "sponsors.phone",
+    "addresses.address_id", "addresses.line", "addresses.city",
+)
+
+WORK_SOURCES = ("INSPECTION", "REPORT")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Knobs of the indicators; every one is recorded in the manifest."""
+
+    grace_days: int = 30
+    alpha: float = 1e-3
+    lookback_days: int = 365
+    min_crowd: int = 4
+    hub_limit: int = 8
+
+
+@dataclass
+class Context:
+    """Frames for indicators, all keyed by canonical ids.
+
+    ``humans`` (index: canonical person id) holds each human's latest permit and border crossings;
+    ``permits``, ``employment``, ``residences``, ``movements`` carry a ``human`` column (and
+    ``org``/``sponsor``/``place`` for the entity they point at); ``orgs`` and ``places`` describe
+    canonical organisations and addresses.
+    """
+
+    as_of: pd.Timestamp
+    thresholds: Thresholds
+    resolution: Resolution
+    permits: pd.DataFrame
+    employment: pd.DataFrame
+    residences: pd.DataFrame
+    movements: pd.DataFrame
+    humans: pd.DataFrame
+    orgs: pd.DataFrame
+    places: pd.DataFrame
+    extra: dict = field(default_factory=dict)
+
+
+def _table(tables: dict[str, pd.DataFrame], name: str, columns: list[str]) -> pd.DataFrame:
+    if name not in tables:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return tables[name][columns].copy()
+
+
+def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return frame.sort_values(by, kind="stable", na_position="first").reset_index(drop=True)
+
+
+def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds | None = None) -> Context:
+    """Resolve ``tables`` and derive the frames every indicator reads."""
+    as_of = pd.Timestamp(as_of)
+    thresholds = thresholds or Thresholds()
+    res = resolve(tables)
+    org_of = res.organisation
+
+    permits = _sorted(_table(tables, "permits", ["permit_id", "person_id", "permit_type", "purpose", "sponsor_id",
+                                                 "issued_on", "expires_on", "office"]), ["permit_id"])
+    permits["human"] = permits["person_id"].map(res.person)
+    permits["sponsor"] = ("sponsors:" + permits["sponsor_id"].astype("object")).map(org_of)
+    permits["valid"] = (permits["issued_on"] <= as_of) & (permits["expires_on"] >= as_of)
+
+    employment = _sorted(_table(tables, "employment", ["person_id", "employer_id", "source", "start_date", "end_date"]),
+                         ["person_id", "employer_id", "source", "start_date"])
+    employment["human"] = employment["person_id"].map(res.person)
+    employment["org"] = ("employers:" + employment["employer_id"].astype("object")).map(org_of)
+    employment["record"] = "employment:" + employment["person_id"].astype(str) + "|" + employment["employer_id"].astype(str)
+    recent = as_of - pd.Timedelta(days=thresholds.lookback_days)
+    employment["current"] = employment["end_date"].isna() | (employment["end_date"] >= recent)
+
+    residences = _sorted(_table(tables, "residences", ["person_id", "address_id", "reported_on"]),
+                         ["person_id", "address_id", "reported_on"])
+    residences["human"] = residences["person_id"].map(res.person)
+    residences["place"] = residences["address_id"].map(res.address)
+
+    movements = _sorted(_table(tables, "movements", ["person_id", "direction", "date"]), ["person_id", "direction", "date"])
+    movements["human"] = movements["person_id"].map(res.person)
+
+    humans = _humans(res, permits, movements, as_of)
+    orgs = _orgs(tables, res)
+    places = _places(tables, res)
+    return Context(as_of, thresholds, res, permits, employment, residences, movements, humans, orgs, places)
+
+
+def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    humans = pd.DataFrame(index=pd.Index(sorted(res.person.unique()), name="human"))
+    latest = _sorted(permits, ["human", "issued_on", "expires_on", "permit_id"]).groupby("human").tail(1).set_index("human")
+    humans["latest_permit"] = latest["permit_id"]
+    humans["latest_type"] = latest["permit_type"]
+    humans["latest_purpose"] = latest["purpose"]
+    humans["latest_issued"] = latest["issued_on"]
+    humans["latest_office"] = latest["office"]
+    humans["latest_expires"] = permits.groupby("human")["expires_on"].max()
+    humans["valid_permit"] = permits.groupby("human")["valid"].any().reindex(humans.index, fill_value=False).astype(bool)
+    humans["work_permit"] = (
+        permits[permits["valid"] & (permits["permit_type"] != "VISIT")].groupby("human").size().reindex(humans.index, fill_value=0) > 0
+    )
+    for direction, col in (("ARRIVAL", "last_arrival"), ("DEPARTURE", "last_departure")):
+        humans[col] = movements[movements["direction"] == direction].groupby("human")["date"].max()
+    humans["arrivals"] = movements[movements["direction"] == "ARRIVAL"].groupby("human").size().reindex(humans.index, fill_value=0)
+    return humans
+
+
+def _orgs(tables: dict[str, pd.DataFrame], res: Resolution) -> pd.DataFrame:
+    rows = []
+    for table, id_col in (("employers", "employer_id"), ("sponsors", "sponsor_id")):
+        if table not in tables:
+            continue
+        cols = [id_col, "name", "address_id", "phone"] + (["sponsor_type"] if table == "sponsors" else [])
+        t = _sorted(tables[table][cols].copy(), [id_col])
+        t["record"] = table + ":" + t[id_col].astype(str)
+        t["table"] = table
+        rows.append(t.drop(columns=[id_col]))
+    if not rows:
+        return pd.DataFrame(columns=["entity_type", "name", "records", "phones", "places", "city", "individual"])
+    recs = pd.concat(rows, ignore_index=True)
+    recs["org"] = recs["record"].map(res.organisation)
+    recs["place"] = recs["address_id"].map(res.address)
+    city = tables["addresses"].set_index("address_id")["city"] if "addresses" in tables else pd.Series(dtype="object")
+    recs["city"] = recs["address_id"].map(city)
+    recs["phone"] = normalise_documents(recs["phone"]).where(lambda s: s.str.len() >= 6, "")
+    grouped = recs.groupby("org", sort=True)
+    orgs = pd.DataFrame({
+        "entity_type": grouped["table"].agg(lambda s: "EMPLOYER" if (s == "employers").any() else "SPONSOR"),
+        "name": grouped["name"].first(),
+        "city": grouped["city"].first(),
+        "phones": grouped["phone"].agg(lambda s: tuple(sorted({p for p in s if p}))),
+        "places": grouped["place"].agg(lambda s: tuple(sorted({p for p in s.dropna()}))),
+        "individual": grouped["sponsor_type"].agg(lambda s: bool((s == "INDIVIDUAL").any())) if "sponsor_type" in recs else False,
+    })
+    orgs.index.name = "org"
+    return orgs
+
+
+def _places(tables: dict[str, pd.DataFrame], res: Resolution) -> pd.DataFrame:
+    if "addresses" not in tables:
+        return pd.DataFrame(columns=["name", "city"])
+    a = _sorted(tables["addresses"][["address_id", "line", "city"]].copy(), ["address_id"])
+    a["place"] = a["address_id"].map(res.address)
+    grouped = a.groupby("place", sort=True)
+    places = pd.DataFrame({"name": grouped["line"].first(), "city": grouped["city"].first()})
+    places.index.name = "place"
+    return places
+
+
+def tail_pvalue(k: np.ndarray, n: np.ndarray, p: float | np.ndarray) -> np.ndarray:
+    """P(X >= k) for X ~ Binomial(n, p): how surprising k events in n trials are at base rate p.
+
+    >>> round(float(tail_pvalue(np.array([7]), np.array([8]), 0.05)[0]), 10)
+    6e-09
+    >>> round(float(tail_pvalue(np.array([4]), np.array([300]), 0.05)[0]), 3)
+    1.0
+    """
+    from scipy.stats import binom
+
+    return binom.sf(np.asarray(k) - 1, np.asarray(n), p)
+
+
+def strength_from_pvalue(p: np.ndarray, full_at: float = 1e-12) -> np.ndarray:
+    """Map a tail p-value to a strength in [0, 1]: 1e-3 gives 0.25, ``full_at`` or smaller gives 1."""
+    logp = -np.log10(np.clip(p, 1e-300, 1.0))
+    return np.clip(logp / -np.log10(full_at), 0.0, 1.0)

@@ -1,0 +1,208 @@
+"""Entity resolution: link the records of one human, one company and one place.
+
+Deterministic rules (probabilistic linkage may come later):
+
+* persons -- the same passport number and passport country; or the same normalised name and
+  birth date. Identity attributes decide that two records are one human; they are never risk
+  evidence.
+* organisations -- an employer and a sponsor (or two of either) with the same registration number;
+  else the same normalised name (``PT``, ``PT.``, ``CV``, ``Tbk``, punctuation, case dropped) in
+  the same city. Individual sponsors are people, not companies: they are never merged.
+* addresses -- the same normalised line (``Jl.``/``Jalan``, ``No.``/``Nomor``, ``Gg.``/``Gang``,
+  ``RT/RW``, case, spacing) in the same city.
+
+A value shared by more than ``hub_limit`` records (an agency's phone, a placeholder passport
+number) is a hub: it is not allowed to merge anything. The analysis still ranks those hubs.
+
+Each group gets a canonical id, the ``table:id`` of its first record (employers before sponsors),
+and lists every record merged into it.
+
+Examples
+--------
+>>> from graphkit import load_folder
+>>> from graphkit.datasets import tiny_path
+>>> r = resolve(load_folder(tiny_path()).tables)
+>>> r.source_ids("employers:E01")
+'employers:E01;sponsors:S01'
+>>> r.person["P27"] == r.person["P26"], r.address["A02"]
+(True, 'addresses:A01')
+>>> normalise_company("PT. Sinar Jaya, Tbk"), normalise_address("JALAN Mawar Nomor 3 RT 05/RW 02")
+('sinar jaya', 'jalan mawar no 3 rt 5 rw 2')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+HUB_LIMIT = 25
+
+_COMPANY_FORMS = re.compile(r"\b(pt|cv|tbk|persero|ud|firma|fa)\b")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_ADDRESS_WORDS = [
+    (re.compile(r"\b(jl|jln|jalan)\b"), "jalan"),
+    (re.compile(r"\b(no|nomor|nomer|nmr)\b"), "no"),
+    (re.compile(r"\b(gg|gang)\b"), "gang"),
+    (re.compile(r"\b(jend|jendral|jenderal)\b"), "jenderal"),
+    (re.compile(r"\b(kpt|kapt|kapten)\b"), "kapten"),
+    (re.compile(r"\b(rt)\s*0*(\d+)"), r"rt \2"),
+    (re.compile(r"\b(rw)\s*0*(\d+)"), r"rw \2"),
+]
+
+
+def _words(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.lower().str.replace(_NON_WORD, " ", regex=True).str.split().str.join(" ")
+
+
+def normalise_company(name: str) -> str:
+    """A company name without legal forms, punctuation, case or extra spaces."""
+    return normalise_companies(pd.Series([name])).iloc[0]
+
+
+def normalise_companies(names: pd.Series) -> pd.Series:
+    """Vectorised :func:`normalise_company`."""
+    words = _words(names)
+    return words.str.replace(_COMPANY_FORMS, " ", regex=True).str.split().str.join(" ")
+
+
+def normalise_address(line: str) -> str:
+    """An address line with Indonesian abbreviations unified, punctuation, case and spacing dropped."""
+    return normalise_addresses(pd.Series([line])).iloc[0]
+
+
+def normalise_addresses(lines: pd.Series) -> pd.Series:
+    """Vectorised :func:`normalise_address`."""
+    out = _words(lines)
+    for pattern, repl in _ADDRESS_WORDS:
+        out = out.str.replace(pattern, repl, regex=True)
+    return out.str.split().str.join(" ")
+
+
+def normalise_names(names: pd.Series) -> pd.Series:
+    """Person names: case, punctuation and spacing dropped (transliterations are not guessed)."""
+    return _words(names)
+
+
+def normalise_documents(values: pd.Series) -> pd.Series:
+    """Document and registration numbers: letters and digits only, upper case."""
+    return values.fillna("").astype(str).str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
+
+
+def group_records(n: int, keys: list[pd.Series], hub_limit: int = HUB_LIMIT) -> np.ndarray:
+    """Connected groups of ``n`` records that share any non-empty key value.
+
+    Each key is a Series aligned to the records (position i = record i); values shared by more
+    than ``hub_limit`` records are ignored. Returns each record's group number, numbered by the
+    group's first record.
+
+    >>> group_records(4, [pd.Series(["a", "b", "a", ""]), pd.Series(["", "x", "", "x"])]).tolist()
+    [0, 1, 0, 1]
+    """
+    rows, cols = [np.arange(n)], [np.arange(n)]
+    for key in keys:
+        frame = pd.DataFrame({"key": key.to_numpy(), "pos": np.arange(n)})
+        frame = frame[frame["key"].notna() & (frame["key"] != "")]
+        size = frame.groupby("key")["pos"].transform("size")
+        frame = frame[(size > 1) & (size <= hub_limit)]
+        first = frame.groupby("key")["pos"].transform("min")
+        rows.append(frame["pos"].to_numpy())
+        cols.append(first.to_numpy())
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    first_of = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
+    return first_of
+
+
+@dataclass
+class Resolution:
+    """Canonical ids for every record, and the records behind every canonical id.
+
+    ``person``, ``organisation`` and ``address`` map a record id to its canonical id (``table:id``);
+    organisation maps are keyed ``table:id`` since employers and sponsors share them.
+    ``members`` maps each canonical id to its sorted ``table:id`` records.
+    """
+
+    person: pd.Series
+    organisation: pd.Series
+    address: pd.Series
+    members: dict[str, list[str]]
+
+    def source_ids(self, canonical_id: str) -> str:
+        """The records merged into ``canonical_id``, ``;``-joined as in ``scores.csv``."""
+        return ";".join(self.members.get(canonical_id, [canonical_id]))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Records and resolved entities per kind, for the manifest."""
+        return {
+            "person_records": len(self.person),
+            "persons": int(self.person.nunique()),
+            "organisation_records": len(self.organisation),
+            "organisations": int(self.organisation.nunique()),
+            "address_records": len(self.address),
+            "addresses": int(self.address.nunique()),
+        }
+
+
+def _canonical(ids: pd.Series, groups: np.ndarray) -> pd.Series:
+    return pd.Series(ids.to_numpy()[groups], index=ids.to_numpy())
+
+
+def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Resolution:
+    """Resolve persons, organisations and addresses in validated ``tables``."""
+    empty = pd.DataFrame(columns=["address_id", "line", "city"])
+    addresses = tables.get("addresses", empty).sort_values("address_id", kind="stable")
+    addr_key = normalise_addresses(addresses["line"]) + "|" + _words(addresses["city"])
+    addr_groups = group_records(len(addresses), [addr_key.reset_index(drop=True)], hub_limit=10**9)
+    address = _canonical("addresses:" + addresses["address_id"].astype(str), addr_groups)
+    address.index = addresses["address_id"].to_numpy()
+
+    persons = tables["persons"].sort_values("person_id", kind="stable").reset_index(drop=True)
+    passport = normalise_documents(persons["passport_no"])
+    passport_key = (passport + "|" + persons["passport_country"].fillna("").astype(str)).where(passport != "", "")
+    birth = persons["birth_date"].dt.strftime("%Y-%m-%d").fillna("")
+    name_key = (normalise_names(persons["full_name"]) + "|" + birth).where(birth != "", "")
+    groups = group_records(len(persons), [passport_key, name_key], hub_limit)
+    person = pd.Series(("persons:" + persons["person_id"].astype(str)).to_numpy()[groups], index=persons["person_id"].to_numpy())
+
+    organisation = _resolve_organisations(tables, address, hub_limit)
+
+    members: dict[str, list[str]] = {}
+    for mapping, prefix in ((person, "persons:"), (address, "addresses:"), (organisation, "")):
+        frame = pd.DataFrame({"canon": mapping.to_numpy(), "rec": (prefix + mapping.index.astype(str)).to_numpy()})
+        for canon, recs in frame.groupby("canon", sort=True)["rec"]:
+            members[canon] = sorted(recs)
+    return Resolution(person, organisation, address, members)
+
+
+def _resolve_organisations(tables: dict[str, pd.DataFrame], address: pd.Series, hub_limit: int) -> pd.Series:
+    frames = []
+    for table, id_col in (("employers", "employer_id"), ("sponsors", "sponsor_id")):
+        if table not in tables:
+            continue
+        t = tables[table].sort_values(id_col, kind="stable")
+        frames.append(pd.DataFrame({
+            "record": (table + ":" + t[id_col].astype(str)).to_numpy(),
+            "name": t["name"].to_numpy(),
+            "registration_no": t["registration_no"].to_numpy(),
+            "address_id": t["address_id"].to_numpy(),
+            "individual": (t["sponsor_type"] == "INDIVIDUAL").to_numpy() if "sponsor_type" in t else False,
+        }))
+    if not frames:
+        return pd.Series(dtype="object")
+    orgs = pd.concat(frames, ignore_index=True)
+    addr = tables.get("addresses")
+    city_of = addr.set_index("address_id")["city"] if addr is not None else pd.Series(dtype="object")
+    city = _words(orgs["address_id"].map(city_of))
+    company = ~orgs["individual"].astype(bool)
+    reg = normalise_documents(orgs["registration_no"]).where(company, "")
+    name = normalise_companies(orgs["name"])
+    name_city = (name + "|" + city).where(company & (name != "") & (city != ""), "")
+    groups = group_records(len(orgs), [reg, name_city], hub_limit)
+    return pd.Series(orgs["record"].to_numpy()[groups], index=orgs["record"].to_numpy())

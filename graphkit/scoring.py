@@ -1,0 +1,197 @@
+"""Scoring: a versioned rule set combines reasons into 0-100 scores, ranks and clusters.
+
+Scores are leads for human review, not findings. Every score lists its reasons, each with its
+evidence count; the same input and settings give the same bytes.
+
+Examples
+--------
+>>> from graphkit import load_folder
+>>> from graphkit.datasets import tiny_path
+>>> result = score_tables(load_folder(tiny_path()).tables, as_of="2026-11-01")
+>>> top = result.scores[result.scores["entity_type"] == "EMPLOYER"].iloc[0]
+>>> top["entity_id"], int(top["rank"]), top["reasons"].split(":")[0]
+('employers:E02', 1, 'NETWORK_SHELL')
+>>> combine([0.5, 0.5], [1.0, 1.0])
+75.0
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from graphkit.indicators import run_indicators
+from graphkit.indicators.context import Context, Thresholds, build_context
+
+ENTITY_TYPES = ("EMPLOYER", "SPONSOR", "ADDRESS", "PERSON", "NETWORK")
+SCORE_COLUMNS = ["entity_type", "entity_id", "source_ids", "name", "score", "rank", "reasons", "office", "city"]
+CLUSTER_COLUMNS = ["cluster_id", "kind", "size", "score", "members", "reasons"]
+EVIDENCE_COLUMNS = ["entity_type", "entity_id", "code", "evidence_id"]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Weights per indicator code, and the version that names them."""
+
+    version: str
+    weights: dict[str, float]
+
+
+@cache
+def load_rules() -> RuleSet:
+    """The bundled rule set (``graphkit/rules.yaml``)."""
+    raw = yaml.safe_load(files("graphkit").joinpath("rules.yaml").read_text(encoding="utf-8"))
+    return RuleSet(str(raw["version"]), {k: float(v) for k, v in raw["weights"].items()})
+
+
+def combine(weights, strengths) -> float:
+    """Noisy-or of weighted strengths, as a 0-100 score rounded to one decimal."""
+    w = np.asarray(weights, dtype=float) * np.asarray(strengths, dtype=float)
+    return round(float(100 * (1 - np.prod(1 - np.clip(w, 0, 1)))), 1)
+
+
+@dataclass
+class ScoreResult:
+    """Scores (one row per scored entity), clusters, the reasons behind them and their evidence."""
+
+    scores: pd.DataFrame
+    clusters: pd.DataFrame
+    reasons: pd.DataFrame
+    evidence: pd.DataFrame
+    rule_set: RuleSet
+    context: Context
+    timings: dict = field(default_factory=dict)
+
+    def top(self, entity_type: str, n: int = 10) -> pd.DataFrame:
+        """The ``n`` highest-ranked entities of one type."""
+        return self.scores[self.scores["entity_type"] == entity_type].head(n)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Scored entities per type."""
+        return {t: int((self.scores["entity_type"] == t).sum()) for t in ENTITY_TYPES}
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p>rule set {self.rule_set.version}: {len(self.scores)} leads for review, {len(self.clusters)} clusters</p>"]
+        for t in ENTITY_TYPES:
+            top = self.top(t, 5)
+            if len(top):
+                parts.append(f"<h4>{t}</h4>" + top[["entity_id", "name", "score", "rank", "reasons"]].to_html(index=False))
+        return "".join(parts)
+
+
+def _reason_text(row) -> str:
+    return f"{row.text.replace('; ', ', ')} (evidence {row.evidence_count})"
+
+
+def score_reasons(reasons: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
+    """One row per entity: its score and its reasons, strongest contribution first."""
+    if reasons.empty:
+        return pd.DataFrame(columns=["entity_type", "entity_id", "score", "reasons"])
+    r = reasons.copy()
+    r["weight"] = r["code"].map(rules.weights)
+    missing = sorted(set(r.loc[r["weight"].isna(), "code"]))
+    if missing:
+        raise ValueError(f"rules.yaml has no weight for {', '.join(missing)}")
+    r["contribution"] = r["weight"] * r["strength"]
+    r["line"] = [_reason_text(row) for row in r.itertuples()]
+    r = r.sort_values(["entity_type", "entity_id", "contribution", "code"], ascending=[True, True, False, True], kind="stable")
+    grouped = r.groupby(["entity_type", "entity_id"], sort=True)
+    out = pd.DataFrame({
+        "score": grouped["contribution"].agg(lambda c: round(float(100 * (1 - np.prod(1 - c.clip(0, 1)))), 1)),
+        "reasons": grouped["line"].agg("; ".join),
+    }).reset_index()
+    return out
+
+
+def _mode(values: pd.Series) -> pd.Series:
+    """Most frequent value per index label (ties: alphabetical first)."""
+    values = values.dropna()
+    if values.empty:
+        return pd.Series(dtype="object")
+    counts = values.groupby([values.index, values]).size().rename("n").reset_index()
+    counts.columns = ["key", "value", "n"]
+    counts = counts.sort_values(["key", "n", "value"], ascending=[True, False, True], kind="stable")
+    return counts.drop_duplicates("key").set_index("key")["value"]
+
+
+def _labels(ctx: Context, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Name, office and city to show for every canonical entity (shown, never weighted)."""
+    res = ctx.resolution
+    persons = tables["persons"].set_index("person_id")["full_name"]
+    person_name = pd.Series(res.person.index.map(persons), index=res.person.to_numpy())
+    person_name = person_name[~person_name.index.duplicated()]
+    human_city = ctx.residences.sort_values("reported_on", kind="stable").groupby("human")["place"].last().map(ctx.places["city"])
+    latest_office = ctx.humans["latest_office"]
+    emp_office = _mode(ctx.employment.set_index("org")["human"].map(latest_office))
+    spon_office = _mode(ctx.permits.set_index("sponsor")["office"])
+    place_office = _mode(ctx.residences.set_index("place")["human"].map(latest_office))
+    frames = [
+        pd.DataFrame({"name": person_name, "office": latest_office.reindex(person_name.index),
+                      "city": human_city.reindex(person_name.index)}),
+        pd.DataFrame({"name": ctx.orgs["name"], "office": emp_office.reindex(ctx.orgs.index).fillna(spon_office.reindex(ctx.orgs.index)),
+                      "city": ctx.orgs["city"]}),
+        pd.DataFrame({"name": ctx.places["name"], "office": place_office.reindex(ctx.places.index), "city": ctx.places["city"]}),
+    ]
+    return pd.concat(frames)
+
+
+def rank_scores(scored: pd.DataFrame) -> pd.DataFrame:
+    """Rank within each entity type: highest score first, ties broken by entity id."""
+    order = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    scored = scored.assign(_t=scored["entity_type"].map(order))
+    scored = scored.sort_values(["_t", "score", "entity_id"], ascending=[True, False, True], kind="stable")
+    scored["rank"] = scored.groupby("entity_type").cumcount() + 1
+    return scored.drop(columns="_t").reset_index(drop=True)
+
+
+def score_tables(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds | None = None,
+                 rules: RuleSet | None = None) -> ScoreResult:
+    """Resolve, run every indicator and score: the whole analysis on validated tables."""
+    rules = rules or load_rules()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    ctx = build_context(tables, as_of, thresholds)
+    timings["resolve_and_context"] = round(time.perf_counter() - started, 3)
+    reasons = run_indicators(ctx, timings)
+    scored = score_reasons(reasons, rules)
+    res = ctx.resolution
+
+    networks = reasons[reasons["entity_type"] == "NETWORK"]
+    network_members = {r.entity_id: r.evidence_ids for r in networks.itertuples()}
+
+    def sources(row) -> str:
+        if row.entity_type == "NETWORK":
+            return ";".join(sorted(s for m in network_members[row.entity_id] for s in res.source_ids(m).split(";")))
+        return res.source_ids(row.entity_id)
+
+    labels = _labels(ctx, tables)
+    labels = labels[~labels.index.duplicated()]
+    scored["source_ids"] = [sources(r) for r in scored.itertuples()]
+    for col in ("name", "office", "city"):
+        scored[col] = scored["entity_id"].map(labels[col])
+    for network, members in network_members.items():
+        mask = scored["entity_id"] == network
+        scored.loc[mask, "name"] = f"{len(members)} employers: " + ", ".join(labels["name"].reindex(list(members)).fillna("").astype(str))
+        scored.loc[mask, "city"] = labels["city"].reindex(list(members)).dropna().min() if len(members) else None
+        scored.loc[mask, "office"] = labels["office"].reindex(list(members)).dropna().min() if len(members) else None
+    scores = rank_scores(scored)[SCORE_COLUMNS]
+
+    clusters = scores[scores["entity_type"] == "NETWORK"].assign(
+        cluster_id=lambda s: s["entity_id"].str.removeprefix("network:"),
+        kind="NETWORK_SHELL",
+        size=lambda s: s["entity_id"].map(lambda n: len(network_members[n])),
+        members=lambda s: s["source_ids"],
+    )[CLUSTER_COLUMNS].reset_index(drop=True)
+
+    evidence = reasons[["entity_type", "entity_id", "code", "evidence_ids"]].explode("evidence_ids")
+    evidence = evidence.rename(columns={"evidence_ids": "evidence_id"}).dropna(subset=["evidence_id"])
+    evidence = evidence.sort_values(EVIDENCE_COLUMNS, kind="stable").reset_index(drop=True)[EVIDENCE_COLUMNS]
+    timings["scoring"] = round(time.perf_counter() - started - sum(timings.values()), 3)
+    return ScoreResult(scores, clusters, reasons, evidence, rules, ctx, timings)
