@@ -127,6 +127,9 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
         write_csv(result.evidence, out_path / "evidence.csv")
         write_csv(ingested.rejects, out_path / "rejects.csv")
     data = manifest.finish()
+    with manifest.stage("write_back"):
+        data["written_back"] = store.write_scores(result.scores, data)
+    data["timings"] = manifest.timings
     write_json(data, out_path / "manifest.json")
     load = LoadResult(ingested, store, stats, data, out_path)
     return ScoreRun(load, result, data, out_path)

@@ -30,9 +30,13 @@ def graphkit_version() -> str:
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
-    """A sortable, unique run id: UTC time plus a random suffix, e.g. ``20261101T020000Z-3fa2c1``."""
+    """A sortable, unique run id: UTC time to the microsecond plus a random suffix.
+
+    >>> new_run_id(dt.datetime(2026, 11, 1, 2, 0, 0, 1234))[:23]
+    '20261101T020000.001234Z'
+    """
     now = now or dt.datetime.now(dt.timezone.utc)
-    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}"
 
 
 def _now() -> str:

@@ -99,6 +99,9 @@ class Schema:
 
     version: int
     tables: tuple[Table, ...]
+    output_labels: tuple[str, ...] = ()
+    output_relationship_types: tuple[str, ...] = ()
+    risk_properties: tuple[str, ...] = ()
 
     def table(self, name: str) -> Table:
         """The table called ``name``."""
@@ -182,4 +185,11 @@ def load_schema() -> Schema:
     """Read ``graphkit/schema.yaml`` (once) into a :class:`Schema`."""
     raw = yaml.safe_load(files("graphkit").joinpath("schema.yaml").read_text(encoding="utf-8"))
     tables = {name: _table(name, spec) for name, spec in raw["tables"].items()}
-    return Schema(version=raw["version"], tables=_dependency_order(tables))
+    outputs = raw.get("outputs", {})
+    return Schema(
+        version=raw["version"],
+        tables=_dependency_order(tables),
+        output_labels=tuple(outputs.get("nodes", {})),
+        output_relationship_types=tuple(outputs.get("relationships", ())),
+        risk_properties=tuple(outputs.get("risk_properties", ())),
+    )

@@ -56,6 +56,9 @@ class GraphStore(Protocol):
     def tables(self) -> dict[str, pd.DataFrame]:
         """The contract tables as the graph holds them (the analysis layer's input)."""
 
+    def write_scores(self, scores: pd.DataFrame, run: dict) -> int:
+        """Keep a scoring run's results with the graph; returns how many records got a score."""
+
 
 def coerce_table(frame: pd.DataFrame, table_name: str, schema: Schema | None = None) -> pd.DataFrame:
     """Give a table read back from a store the dtypes validation gives: dates, floats, strings."""

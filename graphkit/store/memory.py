@@ -29,6 +29,7 @@ class MemoryStore:
         self._tables: dict[str, pd.DataFrame] = {}
         self._nodes: dict[str, NodeSet] = {}
         self._rels: list[RelationshipSet] = []
+        self.scores: pd.DataFrame | None = None
 
     def load(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
         """Keep ``tables`` (replacing any earlier load: loading twice changes nothing)."""
@@ -42,6 +43,11 @@ class MemoryStore:
             relationships={r.name: len(r.frame) for r in self._rels},
             seconds=time.perf_counter() - started,
         )
+
+    def write_scores(self, scores: pd.DataFrame, run: dict) -> int:
+        """Keep the latest scores beside the graph (the Neo4j store writes them onto nodes)."""
+        self.scores = scores
+        return len(scores)
 
     def node_set(self, label: str) -> NodeSet:
         return self._nodes[label]

@@ -135,6 +135,37 @@ class Neo4jStore:
         stats.seconds = time.perf_counter() - started
         return stats
 
+    def write_scores(self, scores: pd.DataFrame, run: dict) -> int:
+        """Write risk onto every record node of each scored entity, clear earlier runs' risk, record the run.
+
+        ``run`` is the manifest; its summary becomes a ``(:ScoringRun)`` node linked to the run
+        before it. Returns the number of nodes written.
+        """
+        run_id = run["run_id"]
+        written = 0
+        rows_by_label: dict[str, list[dict]] = {}
+        for r in scores[scores["entity_type"] != "NETWORK"].itertuples():
+            for source in r.source_ids.split(";"):
+                table, key = source.split(":", 1)
+                label = self.schema.table(table).node
+                rows_by_label.setdefault(label, []).append(
+                    {"key": key, "entity_id": r.entity_id, "score": float(r.score), "rank": int(r.rank), "reasons": r.reasons}
+                )
+        for label in ("Person", "Employer", "Sponsor", "Address"):
+            rows = rows_by_label.get(label, [])
+            statement = query(f"writeback/set_{label.lower()}_risk")
+            with self.driver.session(database=self.database) as session:
+                for batch in _batches(rows, self.batch_size):
+                    session.execute_write(lambda tx, b=batch: tx.run(statement, rows=b, run_id=run_id).consume())
+            written += len(rows)
+            self._run(query("writeback/clear_stale_risk"), label=label, run_id=run_id)
+        props = {k: run[k] for k in ("started_at", "finished_at", "contract_version", "graphkit_version", "backend",
+                                     "rule_set_version") if k in run}
+        props["as_of"] = run["parameters"]["as_of"]
+        props.update({f"scored_{t}": n for t, n in run.get("scored", {}).items()})
+        self._run(query("writeback/merge_scoring_run"), run_id=run_id, props=props)
+        return written
+
     def node_set(self, label: str) -> NodeSet:
         table = self.schema.node_table(label)
         records = self._run(query("read/nodes_by_label"), label=label)
