@@ -93,6 +93,56 @@ def score(
     typer.echo("Scores are leads for human review, not findings.")
 
 
+neo4j_app = typer.Typer(no_args_is_help=True, help="Run the project's own Neo4j 5.26 (assembled from Maven Central).")
+app.add_typer(neo4j_app, name="neo4j")
+DataDir = Annotated[Optional[Path], typer.Option(help="instance folder (default ~/.local/share/graphkit/neo4j)")]
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    if data_dir:
+        return data_dir
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "graphkit" / "neo4j"
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    data_dir: DataDir = None,
+    heap: Annotated[str, typer.Option(help="JVM heap, e.g. 2g")] = "1g",
+    pagecache: Annotated[str, typer.Option(help="page cache, e.g. 1g")] = "512m",
+) -> None:
+    """Start Neo4j on the port of GRAPHKIT_NEO4J_URI with the password GRAPHKIT_NEO4J_PASSWORD."""
+    from urllib.parse import urlparse
+
+    from graphkit.neo4j_server import start
+
+    settings = make_settings()
+    if not settings.neo4j_password.get_secret_value():
+        raise GraphkitError("set GRAPHKIT_NEO4J_PASSWORD (8 characters or more) before starting Neo4j")
+    port = urlparse(settings.neo4j_uri).port or 7687
+    server = start(_data_dir(data_dir), port, settings.neo4j_password, heap=heap, pagecache=pagecache)
+    typer.echo(f"Neo4j running at {server.uri} (pid {server.pid}, user {server.user}); log: {server.log_path}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(data_dir: DataDir = None) -> None:
+    """Stop the server of the instance folder."""
+    from graphkit.neo4j_server import stop
+
+    typer.echo("stopped" if stop(_data_dir(data_dir)) else "not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status(data_dir: DataDir = None) -> None:
+    """Say whether the instance's server runs, and where."""
+    from graphkit.neo4j_server import status
+
+    s = status(_data_dir(data_dir))
+    typer.echo(f"{s['state']}" + (f" at {s['uri']} (pid {s['pid']})" if s["pid"] else "") + f"; data in {s['data_dir']}")
+    if s["state"] == "stopped":
+        raise typer.Exit(3)
+
+
 def main() -> None:
     """Entry point: run the app and turn errors into one line and an exit code."""
     try:
