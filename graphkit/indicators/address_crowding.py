@@ -37,15 +37,32 @@ READS = ("residences.person_id", "residences.address_id", "residences.reported_o
 PRIOR_RATE, PRIOR_WEIGHT = 0.05, 200
 
 
-def run(ctx: Context) -> pd.DataFrame:
-    """Places with a surprising number of present, working residents without a valid permit to stay."""
+def residents(ctx: Context) -> pd.DataFrame:
+    """(place, human) for residents still here, with whether they work without a valid permit to stay."""
     res = ctx.residences[ctx.residences["place"].notna()]
     res = res.join(ctx.humans[["last_departure", "work_permit"]], on="human")
     present = res[res["last_departure"].isna() | (res["last_departure"] < res["reported_on"])]
     residents = present[["place", "human", "work_permit"]].drop_duplicates(["place", "human"])
     working = set(ctx.employment.loc[ctx.employment["current"], "human"])
-    residents = residents.assign(irregular=residents["human"].isin(working) & ~residents["work_permit"].astype(bool))
-    per = residents.groupby("place", sort=True).agg(n=("human", "size"), k=("irregular", "sum"))
+    return residents.assign(irregular=residents["human"].isin(working) & ~residents["work_permit"].astype(bool))
+
+
+def measure(ctx: Context) -> pd.DataFrame:
+    """Per place: residents still here ``n`` and those working without a valid permit to stay ``k``.
+
+    ``cypher/analysis/residents_per_address.cypher`` computes the same in Neo4j.
+    """
+    return _count(residents(ctx))
+
+
+def _count(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.groupby("place", sort=True).agg(n=("human", "size"), k=("irregular", "sum"))
+
+
+def run(ctx: Context) -> pd.DataFrame:
+    """Places with a surprising number of present, working residents without a valid permit to stay."""
+    residents_ = residents(ctx)
+    per = _count(residents_)
     if per.empty:
         return empty_reasons()
     base = (per["k"].sum() + PRIOR_RATE * PRIOR_WEIGHT) / (per["n"].sum() + PRIOR_WEIGHT)
@@ -53,7 +70,7 @@ def run(ctx: Context) -> pd.DataFrame:
     flagged = per[(per["k"] >= ctx.thresholds.min_crowd) & (per["p"] < ctx.thresholds.alpha)]
     if flagged.empty:
         return empty_reasons()
-    evidence = residents[residents["irregular"] & residents["place"].isin(flagged.index)].groupby("place")["human"].agg(tuple)
+    evidence = residents_[residents_["irregular"] & residents_["place"].isin(flagged.index)].groupby("place")["human"].agg(tuple)
     texts = [
         f"{CODE}: {int(r.k)} of {int(r.n)} residents still here are seen working without a valid work or long-stay permit, "
         f"where {r.n * base:.1f} would be expected at the {base:.1%} baseline (tail p={r.p:.1e})"

@@ -39,13 +39,30 @@ READS = ("employment.person_id", "employment.employer_id", "employment.end_date"
          "permits.issued_on", "permits.permit_id")
 
 
-def run(ctx: Context) -> pd.DataFrame:
-    """Employers with a surprising share of visit-permit holders among their current workers."""
+def workers(ctx: Context) -> pd.DataFrame:
+    """Current (employer, worker) pairs, with whether the worker's latest permit is a visit permit."""
     emp = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()]
     pairs = emp[["org", "human"]].drop_duplicates()
-    pairs = pairs.join(ctx.humans[["latest_type", "latest_permit"]], on="human")
-    pairs["visit"] = pairs["latest_type"] == "VISIT"
-    per_org = pairs.groupby("org", sort=True).agg(n=("human", "size"), k=("visit", "sum"))
+    pairs = pairs.join(ctx.humans[["latest_type"]], on="human")
+    return pairs.assign(visit=pairs["latest_type"] == "VISIT")
+
+
+def measure(ctx: Context) -> pd.DataFrame:
+    """Per employer: current foreign workers ``n`` and visit-permit holders among them ``k``.
+
+    The core count; ``cypher/analysis/visit_workers_per_employer.cypher`` computes the same in Neo4j.
+    """
+    return _count(workers(ctx))
+
+
+def _count(pairs: pd.DataFrame) -> pd.DataFrame:
+    return pairs.groupby("org", sort=True).agg(n=("human", "size"), k=("visit", "sum"))
+
+
+def run(ctx: Context) -> pd.DataFrame:
+    """Employers with a surprising share of visit-permit holders among their current workers."""
+    pairs = workers(ctx)
+    per_org = _count(pairs)
     if per_org.empty or per_org["n"].sum() == 0:
         return empty_reasons()
     base = float((per_org["k"].sum() + PRIOR_RATE * PRIOR_WEIGHT) / (per_org["n"].sum() + PRIOR_WEIGHT))

@@ -38,22 +38,39 @@ PRIOR_RATE, PRIOR_WEIGHT = 0.05, 200
 MIN_WORKING_ELSEWHERE = 3
 
 
-def run(ctx: Context) -> pd.DataFrame:
-    """Sponsors whose people work elsewhere more than their sponsor type's baseline explains."""
+def _sponsored(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(sponsor, human, visit, org) rows of sponsored people and their current employers; and those working elsewhere."""
     sponsored = ctx.permits[ctx.permits["sponsor"].notna()]
     sponsored = sponsored.assign(visit=sponsored["permit_type"] == "VISIT")
     pairs = sponsored.groupby(["sponsor", "human"], sort=True)["visit"].any().reset_index()
     work = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()][["human", "org"]].drop_duplicates()
     merged = pairs.merge(work, on="human", how="left")
     merged["elsewhere"] = merged["org"].notna() & (merged["org"] != merged["sponsor"])
-    away = merged[merged["elsewhere"]]
+    return merged, merged[merged["elsewhere"]]
+
+
+def measure(ctx: Context) -> pd.DataFrame:
+    """Per sponsor: people sponsored ``n`` (``visits`` on visit permits), ``working`` for anyone,
+    ``k`` working for another employer, over how many ``employers``, living at how many ``homes``.
+
+    ``cypher/analysis/sponsored_people_per_sponsor.cypher`` computes n, visits and working in Neo4j.
+    """
+    merged, away = _sponsored(ctx)
     homes = ctx.residences[["human", "place"]].dropna().drop_duplicates()
-    per = pairs.groupby("sponsor").agg(n=("human", "size"), visits=("visit", "sum"))
+    first = merged.drop_duplicates(["sponsor", "human"])
+    per = first.groupby("sponsor", sort=True).agg(n=("human", "size"), visits=("visit", "sum"))
+    per["working"] = merged[merged["org"].notna()].groupby("sponsor")["human"].nunique().reindex(per.index, fill_value=0)
     per["k"] = away.groupby("sponsor")["human"].nunique().reindex(per.index, fill_value=0)
     per["employers"] = away.groupby("sponsor")["org"].nunique().reindex(per.index, fill_value=0)
     away_homes = away[["sponsor", "human"]].drop_duplicates().merge(homes, on="human")
     per["homes"] = away_homes.groupby("sponsor")["place"].nunique().reindex(per.index, fill_value=0)
     per["individual"] = ctx.orgs["individual"].reindex(per.index, fill_value=False).astype(bool)
+    return per
+
+
+def run(ctx: Context) -> pd.DataFrame:
+    """Sponsors whose people work elsewhere more than their sponsor type's baseline explains."""
+    per = measure(ctx)
     if per.empty:
         return empty_reasons()
     base = per.groupby("individual").apply(
@@ -64,7 +81,8 @@ def run(ctx: Context) -> pd.DataFrame:
     flagged = per[(per["k"] >= MIN_WORKING_ELSEWHERE) & (per["employers"] >= 2) & (per["p"] < ctx.thresholds.alpha)]
     if flagged.empty:
         return empty_reasons()
-    evidence = away[away["sponsor"].isin(flagged.index)].groupby("sponsor")["human"].agg(tuple)
+    evidence = _sponsored(ctx)[1]
+    evidence = evidence[evidence["sponsor"].isin(flagged.index)].groupby("sponsor")["human"].agg(tuple)
     texts = [
         f"{CODE}: guarantees {int(r.n)} people ({int(r.visits)} on visit permits); {int(r.k)} of them work for "
         f"{int(r.employers)} other employers and live at {int(r.homes)} addresses, where {r.n * r.base:.1f} would be expected "
