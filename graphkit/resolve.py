@@ -3,8 +3,9 @@
 Deterministic rules (probabilistic linkage may come later):
 
 * persons -- the same passport number and passport country; or the same normalised name and
-  birth date. Identity attributes decide that two records are one human; they are never risk
-  evidence.
+  birth date; or, where a record has no birth date, the same normalised name and passport
+  country corroborated by a shared sponsor, employer or address. Identity attributes decide that
+  two records are one human; they are never risk evidence.
 * organisations -- an employer and a sponsor (or two of either) with the same registration number;
   else the same normalised name (``PT``, ``PT.``, ``CV``, ``Tbk``, punctuation, case dropped) in
   the same city. Individual sponsors are people, not companies: they are never merged.
@@ -93,12 +94,13 @@ def normalise_documents(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
 
 
-def group_records(n: int, keys: list[pd.Series], hub_limit: int = HUB_LIMIT) -> np.ndarray:
-    """Connected groups of ``n`` records that share any non-empty key value.
+def group_records(n: int, keys: list[pd.Series], hub_limit: int = HUB_LIMIT,
+                  pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Connected groups of ``n`` records that share any non-empty key value (or are given as pairs).
 
     Each key is a Series aligned to the records (position i = record i); values shared by more
-    than ``hub_limit`` records are ignored. Returns each record's group number, numbered by the
-    group's first record.
+    than ``hub_limit`` records are ignored. ``pairs`` adds links (positions i, j) decided
+    elsewhere. Returns each record's group number, numbered by the group's first record.
 
     >>> group_records(4, [pd.Series(["a", "b", "a", ""]), pd.Series(["", "x", "", "x"])]).tolist()
     [0, 1, 0, 1]
@@ -112,6 +114,9 @@ def group_records(n: int, keys: list[pd.Series], hub_limit: int = HUB_LIMIT) -> 
         first = frame.groupby("key")["pos"].transform("min")
         rows.append(frame["pos"].to_numpy())
         cols.append(first.to_numpy())
+    if pairs is not None:
+        rows.append(np.asarray(pairs[0], dtype=np.int64))
+        cols.append(np.asarray(pairs[1], dtype=np.int64))
     r, c = np.concatenate(rows), np.concatenate(cols)
     graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
@@ -168,7 +173,7 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
     passport_key = (passport + "|" + persons["passport_country"].fillna("").astype(str)).where(passport != "", "")
     birth = persons["birth_date"].dt.strftime("%Y-%m-%d").fillna("")
     name_key = (normalise_names(persons["full_name"]) + "|" + birth).where(birth != "", "")
-    groups = group_records(len(persons), [passport_key, name_key], hub_limit)
+    groups = group_records(len(persons), [passport_key, name_key], hub_limit, _corroborated(tables, persons, hub_limit))
     person = pd.Series(("persons:" + persons["person_id"].astype(str)).to_numpy()[groups], index=persons["person_id"].to_numpy())
 
     organisation = _resolve_organisations(tables, address, hub_limit)
@@ -179,6 +184,33 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
         for canon, recs in frame.groupby("canon", sort=True)["rec"]:
             members[canon] = sorted(recs)
     return Resolution(person, organisation, address, members)
+
+
+def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Links from each record without a birth date to a record with the same name and passport
+    country that shares a sponsor, employer or address with it (dated records first)."""
+    pos = pd.Series(np.arange(len(persons)), index=persons["person_id"].to_numpy())
+    anchors = [
+        tables[t][["person_id", col]].dropna().rename(columns={col: "anchor"}).assign(anchor=lambda f, t=t: t + ":" + f["anchor"].astype(str))
+        for t, col in (("permits", "sponsor_id"), ("employment", "employer_id"), ("residences", "address_id")) if t in tables
+    ]
+    if not anchors:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    links = pd.concat(anchors).drop_duplicates()
+    links["pos"] = links["person_id"].map(pos)
+    links = links.dropna(subset=["pos"])
+    links["pos"] = links["pos"].astype(np.int64)
+    who = normalise_names(persons["full_name"]) + "|" + persons["passport_country"].fillna("").astype(str)
+    links["key"] = who.to_numpy()[links["pos"].to_numpy()] + "|" + links["anchor"]
+    links["dated"] = persons["birth_date"].notna().to_numpy()[links["pos"].to_numpy()]
+    size = links.groupby("key")["pos"].transform("nunique")
+    links = links[(size >= 2) & (size <= hub_limit)]
+    if links.empty:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    links = links.sort_values(["key", "dated", "pos"], ascending=[True, False, True], kind="stable")
+    first = links.groupby("key")["pos"].transform("first")
+    undated = links[~links["dated"] & (links["pos"] != first)]
+    return undated["pos"].to_numpy(), first[undated.index].to_numpy()
 
 
 def _resolve_organisations(tables: dict[str, pd.DataFrame], address: pd.Series, hub_limit: int) -> pd.Series:

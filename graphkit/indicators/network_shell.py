@@ -4,11 +4,12 @@ What it flags
     A community of two or more employers -- found by Leiden community detection (igraph,
     modularity, fixed seeds and node order) on an employer projection -- whose ties include at
     least one shared identifier (phone, address or sponsor) and at least two workers rotated
-    among them without a valid work permit.
+    among them who were seen working for an employer that neither sponsored their permit nor
+    holds a work permit for them (a stay permit allows work only for its sponsor).
 Why it matters
     Shell employers rotate the same people to hide who really employs them and to spread
-    inspections thin. A legitimate corporate group shares a head office and seconds staff who
-    hold work permits: its rotations do not count, so it is not flagged.
+    inspections thin. A legitimate corporate group shares a head office and seconds staff with
+    work permits for each company: its rotations do not count, so it is not flagged.
 Evidence
     For the network: its member employers. For each member: the other members and the rotated
     workers. The stability share says in how many of several seeded runs the same members fell
@@ -36,15 +37,15 @@ import numpy as np
 import pandas as pd
 
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import Context
+from graphkit.indicators.context import WORK_SOURCES, Context
 
 CODE = "NETWORK_SHELL"
 ENTITY = "NETWORK"
 READS = ("employers.phone", "employers.address_id", "sponsors.phone", "sponsors.address_id", "permits.sponsor_id",
          "employment.person_id", "employment.employer_id", "permits.permit_type", "permits.expires_on")
 SEEDS = (0, 1, 2, 3, 4)
-# Link weights in the employer projection: a rotated worker without a work permit counts fully, one
-# with a permit (a secondment) a quarter; each shared identifier counts once.
+# Link weights in the employer projection: a rotated worker working outside their permit's sponsor
+# counts fully, one covered by permits (a secondment) a quarter; each shared identifier counts once.
 IRREGULAR_WEIGHT, REGULAR_WEIGHT, IDENTIFIER_WEIGHT = 1.0, 0.25, 1.0
 
 
@@ -55,6 +56,18 @@ def _pairs(frame: pd.DataFrame, group: str, limit: int) -> pd.DataFrame:
     frame = frame[(size >= 2) & (size <= limit)]
     pairs = frame.merge(frame, on=group, suffixes=("_a", "_b"))
     return pairs[pairs["org_a"] < pairs["org_b"]]
+
+
+def unsponsored_workers(ctx: Context) -> set[str]:
+    """Humans seen working (inspection, report) for an employer that neither sponsored any of their
+    permits nor holds a work-permit record for them: a stay permit allows work only for its sponsor."""
+    seen = ctx.employment[ctx.employment["source"].isin(WORK_SOURCES) & ctx.employment["org"].notna()][["human", "org"]]
+    covered = pd.concat([
+        ctx.permits[["human", "sponsor"]].dropna().rename(columns={"sponsor": "org"}),
+        ctx.employment.loc[ctx.employment["source"] == "WORK_PERMIT", ["human", "org"]].dropna(),
+    ]).drop_duplicates()
+    merged = seen.drop_duplicates().merge(covered.assign(ok=True), on=["human", "org"], how="left")
+    return set(merged.loc[merged["ok"].isna(), "human"])
 
 
 def projection(ctx: Context) -> pd.DataFrame:
@@ -74,7 +87,7 @@ def projection(ctx: Context) -> pd.DataFrame:
     p = _pairs(via, "sponsor", limit)
     links.append(p.assign(kind="sponsor", human=None)[["org_a", "org_b", "kind", "human"]].drop_duplicates(["org_a", "org_b"]))
     p = _pairs(workers, "human", limit)
-    irregular = ~ctx.humans["work_permit"].reindex(p["human"]).fillna(False).astype(bool).to_numpy()
+    irregular = p["human"].isin(unsponsored_workers(ctx)).to_numpy()
     links.append(p.assign(kind=np.where(irregular, "rotation_irregular", "rotation_regular"))[["org_a", "org_b", "kind", "human"]])
     links = pd.concat(links, ignore_index=True)
     if links.empty:
@@ -127,8 +140,8 @@ def run(ctx: Context) -> pd.DataFrame:
         network = f"network:N{number:04d}"
         strength = min(1.0, 0.3 + 0.1 * identifiers + 0.1 * len(rotated)) * (0.5 + 0.5 * stable)
         ties = ", ".join(f"{int(inside[k].sum())} shared {k}(s)" for k in ("phone", "address", "sponsor") if inside[k].sum())
-        summary = (f"{len(members)} employers linked by {ties} and {len(rotated)} workers rotated among them without a "
-                   f"work permit (stable in {stable:.0%} of {len(runs)} seeded runs)")
+        summary = (f"{len(members)} employers linked by {ties} and {len(rotated)} workers rotated among them outside "
+                   f"their permit's sponsor (stable in {stable:.0%} of {len(runs)} seeded runs)")
         rows.append(("NETWORK", network, strength, tuple(members), f"{CODE}: {summary}"))
         for m in members:
             others = tuple(o for o in members if o != m)
