@@ -15,6 +15,7 @@ False
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -26,11 +27,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GRAPHKIT_", extra="forbid", frozen=True)
 
-    backend: Literal["memory", "neo4j"] = "memory"
-    neo4j_uri: str = "bolt://127.0.0.1:7687"
-    neo4j_user: str = "neo4j"
-    neo4j_password: SecretStr = SecretStr("")
-    neo4j_database: str = "neo4j"
+    backend: Literal["memory", "neo4j"] = Field("memory", description="where the graph lives: memory (embedded) or neo4j")
+    neo4j_uri: str = Field("bolt://127.0.0.1:7687", description="Bolt address of the Neo4j server")
+    neo4j_user: str = Field("neo4j", description="Neo4j user")
+    neo4j_password: SecretStr = Field(SecretStr(""), description="Neo4j password (a secret: never printed)")
+    neo4j_database: str = Field("neo4j", description="Neo4j database")
     batch_size: int = Field(10_000, ge=1, description="rows per Neo4j write transaction")
     as_of: dt.date | None = Field(None, description="the day the analysis judges permits against; default today")
     grace_days: int = Field(30, ge=0, description="days after expiry before a stay counts as overstay")
@@ -38,6 +39,16 @@ class Settings(BaseSettings):
     min_crowd: int = Field(4, ge=1, description="irregular working residents before an address counts as crowded")
     hub_limit: int = Field(8, ge=2, description="employers sharing a phone/address/sponsor before it is a hub, not a tie")
     lookback_days: int = Field(365, ge=1, description="employment that ended longer ago than this is not current")
+    band_high: float = Field(70, ge=0, le=100, description="score from which a lead is in band HIGH (changes since the last run)")
+    band_medium: float = Field(40, ge=0, le=100, description="score from which a lead is in band MEDIUM; below it, LOW")
+    purpose: str | None = Field(None, description="case or operation reference the run serves (required by `graphkit run`)")
+    input_dir: Path | None = Field(None, description="folder with the contract tables, for `graphkit run`")
+    output_root: Path | None = Field(None, description="folder holding runs/, latest, runs.jsonl and .lock, for `graphkit run`")
+    neo4j_password_env: str | None = Field(None, description="NAME of the environment variable holding the Neo4j password")
+    pseudonymise: bool = Field(False, description="replace personal values in exports with keyed pseudonyms")
+    pseudonym_key: SecretStr = Field(SecretStr(""), description="key of the HMAC pseudonyms (a secret: never written out)")
+    audit_log: Path | None = Field(None, description="the audit.jsonl every run and export appends to")
+    log_format: Literal["text", "json"] = Field("text", description="log lines as text or JSON (for log shippers)")
 
     def as_of_date(self) -> dt.date:
         """The as-of day: the setting, or today."""
