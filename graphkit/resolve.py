@@ -196,7 +196,7 @@ def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_li
     ]
     if not anchors:
         return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    links = pd.concat(anchors).drop_duplicates()
+    links = pd.concat(anchors, ignore_index=True).drop_duplicates(ignore_index=True)
     links["pos"] = links["person_id"].map(pos)
     links = links.dropna(subset=["pos"])
     links["pos"] = links["pos"].astype(np.int64)
