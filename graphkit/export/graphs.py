@@ -47,6 +47,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from pyvis.network import Network
+from scipy.spatial import cKDTree
 
 from graphkit.errors import GraphkitError
 from graphkit.export.tables import atomic_write
@@ -69,8 +70,10 @@ STYLE = {
 }
 RISK_BANDS = ((75, "#d62728", "risk 75-100"), (50, "#ff7f0e", "risk 50-74"), (25, "#bcbd22", "risk 25-49"),
               (0, "#606060", "risk below 25 or not scored"))
-EDGE_LENGTH = 150.0  # median edge length in pixels after scaling the layout
+EDGE_LENGTH = 150.0  # pixels: the layout is scaled to at least this median edge length
+NODE_SPACING = 90.0  # pixels: ... and to at least this median distance to the nearest node
 LABEL_CHARS = 36
+CROWDED_EDGES = 1000
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,7 +114,12 @@ class _Index:
 
     def node_ids(self, codes: np.ndarray) -> list[str]:
         block = np.searchsorted(self.offsets, codes, side="right") - 1
-        return [f"{self.labels[b]}:{self.keys[self.labels[b]][c - self.offsets[b]]}" for b, c in zip(block.tolist(), codes.tolist())]
+        out = np.empty(len(codes), dtype=object)
+        for b in np.unique(block).tolist():
+            at = block == b
+            label = self.labels[b]
+            out[at] = [f"{label}:{key}" for key in self.keys[label].take(codes[at] - self.offsets[b])]
+        return out.tolist()
 
     def adjacent(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(node, neighbour, edge)`` for every incident edge of ``nodes``, vectorised."""
@@ -432,11 +440,12 @@ def _layout(graph: nx.MultiDiGraph, seed: int) -> dict[str, tuple[float, float]]
     finally:
         igraph.set_random_number_generator(random)
     coords -= coords.mean(axis=0)
+    # spread so that typical edges read well and no crowd of nodes sits closer than a label's width
+    nearest, _ = cKDTree(coords).query(coords, k=2)
+    scale = NODE_SPACING / max(float(np.median(nearest[:, 1])), 1e-9)
     if pairs:
         lengths = np.linalg.norm(coords[[a for a, _ in pairs]] - coords[[b for _, b in pairs]], axis=1)
-        scale = EDGE_LENGTH / max(float(np.median(lengths)), 1e-9)
-    else:
-        scale = EDGE_LENGTH
+        scale = max(scale, EDGE_LENGTH / max(float(np.median(lengths)), 1e-9))
     coords = np.round(coords * scale, 1)
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, coords)}
 
@@ -493,9 +502,9 @@ OPTIONS = {
     "physics": {"enabled": False},
     "layout": {"improvedLayout": False},
     "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": True, "keyboard": False},
-    "nodes": {"font": {"size": 13, "face": "sans-serif", "strokeWidth": 2, "strokeColor": "#ffffff"}},
+    "nodes": {"font": {"size": 13, "face": "sans-serif", "strokeWidth": 0}},
     "edges": {"smooth": False, "color": {"color": "#9a9a9a", "highlight": "#333333", "hover": "#333333"},
-              "font": {"size": 9, "face": "sans-serif", "color": "#555555", "strokeWidth": 2, "align": "middle"},
+              "font": {"size": 9, "face": "sans-serif", "color": "#555555", "strokeWidth": 0, "align": "middle"},
               "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
 }
 
@@ -593,7 +602,10 @@ def render_html(graph: nx.MultiDiGraph, focus: Sequence[str], title: str, reason
     focus_set = {f for f in focus if f in graph}
     risk = {k: float(v) for k, v in (risk or {}).items()}
     net = _network(graph, focus_set, list(reasons), risk, seed)
-    data = {"nodes": net.nodes, "edges": net.edges, "options": OPTIONS, "focus": [f for f in graph if f in focus_set]}
+    # past a thousand edges a software-rendered frame takes ~0.1 s: hide edges while panning or zooming
+    crowded = graph.number_of_edges() > CROWDED_EDGES
+    options = {**OPTIONS, "interaction": {**OPTIONS["interaction"], "hideEdgesOnDrag": crowded, "hideEdgesOnZoom": crowded}}
+    data = {"nodes": net.nodes, "edges": net.edges, "options": options, "focus": [f for f in graph if f in focus_set]}
     vis_script = _vis_script()
     csp = (f"default-src 'none'; script-src {_csp_hash(vis_script)} {_csp_hash(PAGE_SCRIPT)}; "
            "style-src 'unsafe-inline'; img-src data:; font-src data:")
