@@ -74,6 +74,7 @@ def score(
     neo4j_database: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_DATABASE")] = None,
 ) -> None:
     """Score INPUT_DIR: ranked, explained leads for review in OUT (the main job)."""
+    from graphkit.audit import audit_export
     from graphkit.jobs import run_score
 
     settings = make_settings(
@@ -81,6 +82,7 @@ def score(
         neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database,
     )
     run = run_score(input_dir, out, settings, progress=sys.stderr.isatty())
+    audit_export(out, command="score", manifest=run.manifest, settings=settings)
     m = run.manifest
     rows = sum(c["read"] for c in m["rows"].values())
     rejected = sum(c["rejected"] for c in m["rows"].values())
@@ -91,6 +93,40 @@ def score(
         typer.echo(f"{entity_type:9} {n:6} leads  {lead}")
     typer.echo(f"{m['clusters']} clusters; outputs in {out} ({sum(v for v in m['timings'].values() if isinstance(v, float)):.1f} s)")
     typer.echo("Scores are leads for human review, not findings.")
+
+
+@app.command("export-graph")
+def export_graph_command(
+    entity_id: Annotated[str, typer.Argument(help="table:id of the target, e.g. employers:E01, or an entity_id of scores.csv")],
+    out: Annotated[Path, typer.Option(help="the HTML file to write (a .gexf beside it with --gexf)")],
+    input_dir: Annotated[Optional[Path], typer.Option("--input", help="contract tables to load (memory backend)")] = None,
+    scores: Annotated[Optional[Path], typer.Option(help="a run's scores.csv: its reasons and scores go into the page")] = None,
+    hops: Annotated[int, typer.Option(help="how far from the target")] = 2,
+    backend: Annotated[Optional[Backend], typer.Option(help="memory (needs --input) or neo4j (reads the server)")] = None,
+    pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="or GRAPHKIT_PSEUDONYMISE")] = None,
+    gexf: Annotated[bool, typer.Option(help="also write the neighbourhood as GEXF for Gephi")] = False,
+) -> None:
+    """Write one target's interactive neighbourhood graph (self-contained, offline)."""
+    import pandas as pd
+
+    from graphkit.export.graphs import export_gexf, export_graph, neighbourhood, node_id
+    from graphkit.jobs import make_pseudonymiser, open_store
+
+    settings = make_settings(backend=backend.value if backend else None, pseudonymise=pseudonymise)
+    store = open_store(settings)
+    if settings.backend == "memory":
+        if input_dir is None:
+            raise GraphkitError("the memory backend needs --input (the folder to load), or use --backend neo4j")
+        from graphkit import load_folder
+
+        store.load(load_folder(input_dir).tables)
+    table = pd.read_csv(scores, dtype=str, keep_default_na=False) if scores else None
+    path = export_graph(store, entity_id, hops=hops, out=out, scores=table, cap=settings.graph_cap,
+                        pseudonymise=make_pseudonymiser(settings))
+    typer.echo(f"wrote {path}")
+    if gexf:
+        seeds = [node_id(s) for s in (table.set_index("entity_id").loc[entity_id, "source_ids"].split(";") if table is not None else [entity_id])]
+        typer.echo(f"wrote {export_gexf(neighbourhood(store, seeds, hops=hops, cap=settings.graph_cap), out.with_suffix('.gexf'))}")
 
 
 class Format(str, Enum):
@@ -148,6 +184,73 @@ def demo(
             typer.echo(f"{entity_type:8} #{r.rank} {r.name} ({r.score:g}): {r.reasons.split('; ')[0][:150]}")
     typer.echo(str(measure(out / "output", out / "input.truth.json")))
     typer.echo(f"Open {out / 'output' / 'report.html'} in a browser. Scores are leads for human review, not findings.")
+
+
+class LogFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("run")
+def run_command(
+    config: Annotated[Optional[Path], typer.Option(help="TOML run file; its keys are the options below; a neo4j table holds uri, user, database, password_env")] = None,
+    input_dir: Annotated[Optional[Path], typer.Option(help="folder with the contract tables; or GRAPHKIT_INPUT_DIR")] = None,
+    output_root: Annotated[Optional[Path], typer.Option(help="folder for runs/, latest, runs.jsonl, audit.jsonl; or GRAPHKIT_OUTPUT_ROOT")] = None,
+    purpose: Annotated[Optional[str], typer.Option(help="case or operation reference (required); or GRAPHKIT_PURPOSE")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="judge permits as of this day (YYYY-MM-DD); default today")] = None,
+    backend: Annotated[Optional[Backend], typer.Option(help="memory (default) or neo4j")] = None,
+    pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="keyed pseudonyms in exports (key: GRAPHKIT_PSEUDONYM_KEY)")] = None,
+    grace_days: Annotated[Optional[int], typer.Option(help="or GRAPHKIT_GRACE_DAYS (default 30)")] = None,
+    alpha: Annotated[Optional[float], typer.Option(help="or GRAPHKIT_ALPHA (default 0.001)")] = None,
+    min_crowd: Annotated[Optional[int], typer.Option(help="or GRAPHKIT_MIN_CROWD (default 4)")] = None,
+    hub_limit: Annotated[Optional[int], typer.Option(help="or GRAPHKIT_HUB_LIMIT (default 8)")] = None,
+    lookback_days: Annotated[Optional[int], typer.Option(help="or GRAPHKIT_LOOKBACK_DAYS (default 365)")] = None,
+    band_high: Annotated[Optional[float], typer.Option(help="score from which a lead is HIGH (default 70)")] = None,
+    band_medium: Annotated[Optional[float], typer.Option(help="score from which a lead is MEDIUM (default 40)")] = None,
+    neo4j_uri: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_URI")] = None,
+    neo4j_user: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_USER")] = None,
+    neo4j_database: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_DATABASE")] = None,
+    neo4j_password_env: Annotated[Optional[str], typer.Option(help="NAME of the variable holding the Neo4j password")] = None,
+    audit_log: Annotated[Optional[Path], typer.Option(help="audit trail file (default OUTPUT_ROOT/audit.jsonl)")] = None,
+    log_format: Annotated[Optional[LogFormat], typer.Option(help="text (default) or json lines on stderr")] = None,
+) -> None:
+    """A scheduled run: locked, kept under OUTPUT_ROOT/runs/<run_id>, with changes since the last run.
+
+    Exit codes: 0 ok, 1 internal error, 2 bad input or config, 3 another run holds the lock.
+    """
+    from graphkit.schedule import config_values, configure_logging, run_scheduled
+
+    flags = dict(
+        input_dir=input_dir, output_root=output_root, purpose=purpose, as_of=as_of, backend=backend.value if backend else None,
+        pseudonymise=pseudonymise, grace_days=grace_days, alpha=alpha, min_crowd=min_crowd, hub_limit=hub_limit,
+        lookback_days=lookback_days, band_high=band_high, band_medium=band_medium, neo4j_uri=neo4j_uri, neo4j_user=neo4j_user,
+        neo4j_database=neo4j_database, neo4j_password_env=neo4j_password_env, audit_log=audit_log,
+        log_format=log_format.value if log_format else None,
+    )
+    settings = make_settings(**{**config_values(config), **{k: v for k, v in flags.items() if v is not None}})
+    configure_logging(settings.log_format)
+    record = run_scheduled(settings)
+    changes = ", ".join(f"{kind} {n}" for kind, n in record["changes"].items())
+    typer.echo(f"run {record['run_id']}: {sum(record['scored'].values())} leads; since {record['previous_run_id'] or 'no earlier run'}: {changes}")
+    typer.echo(f"outputs in {settings.output_root / record['folder']} (also {settings.output_root / 'latest'}). "
+               "Scores are leads for human review, not findings.")
+
+
+audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit trail of runs and exports.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    path: Annotated[Optional[Path], typer.Argument(help="audit.jsonl (default GRAPHKIT_AUDIT_LOG, else ~/.local/share/graphkit/audit.jsonl)")] = None,
+) -> None:
+    """Check the audit trail's hash chain; exit 1 naming the first broken line."""
+    from graphkit.audit import default_audit_log, verify_audit
+
+    ok, message = verify_audit(path or make_settings().audit_log or default_audit_log())
+    typer.echo(message)
+    if not ok:
+        raise typer.Exit(1)
 
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Run the project's own Neo4j 5.26 (assembled from Maven Central).")

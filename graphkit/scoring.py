@@ -30,7 +30,7 @@ from graphkit.indicators import run_indicators
 from graphkit.indicators.context import Context, Thresholds, build_context
 
 ENTITY_TYPES = ("EMPLOYER", "SPONSOR", "ADDRESS", "PERSON", "NETWORK")
-SCORE_COLUMNS = ["entity_type", "entity_id", "source_ids", "name", "score", "rank", "reasons", "office", "city"]
+SCORE_COLUMNS = ["entity_type", "entity_id", "source_ids", "name", "score", "rank", "reasons", "office", "city", "graph"]
 CLUSTER_COLUMNS = ["cluster_id", "kind", "size", "score", "members", "reasons"]
 EVIDENCE_COLUMNS = ["entity_type", "entity_id", "code", "evidence_id"]
 
@@ -181,6 +181,7 @@ def score_tables(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds 
         scored.loc[mask, "name"] = f"{len(members)} employers: " + ", ".join(labels["name"].reindex(list(members)).fillna("").astype(str))
         scored.loc[mask, "city"] = labels["city"].reindex(list(members)).dropna().min() if len(members) else None
         scored.loc[mask, "office"] = labels["office"].reindex(list(members)).dropna().min() if len(members) else None
+    scored["graph"] = ""
     scores = rank_scores(scored)[SCORE_COLUMNS]
 
     clusters = scores[scores["entity_type"] == "NETWORK"].assign(

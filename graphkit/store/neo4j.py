@@ -96,6 +96,7 @@ class Neo4jStore:
         self.batch_size = batch_size
         self.progress = progress
         self.schema: Schema = load_schema()
+        self._read: dict = {}  # what was read back since the last load: graph exports ask many times
 
     def _run(self, statement: str, **params) -> list[neo4j.Record]:
         records, _, _ = self.driver.execute_query(statement, params, database_=self.database)
@@ -117,6 +118,7 @@ class Neo4jStore:
     def load(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
         """Constraints first, then every node set, then every relationship set."""
         started = time.perf_counter()
+        self._read.clear()
         self.create_constraints()
         stats = LoadStats(backend=self.backend)
         for label, ns in node_sets(tables, self.schema).items():
@@ -160,13 +162,18 @@ class Neo4jStore:
             written += len(rows)
             self._run(query("writeback/clear_stale_risk"), label=label, run_id=run_id)
         props = {k: run[k] for k in ("started_at", "finished_at", "contract_version", "graphkit_version", "backend",
-                                     "rule_set_version") if k in run}
+                                     "rule_set_version", "purpose") if k in run}
         props["as_of"] = run["parameters"]["as_of"]
         props.update({f"scored_{t}": n for t, n in run.get("scored", {}).items()})
         self._run(query("writeback/merge_scoring_run"), run_id=run_id, props=props)
         return written
 
     def node_set(self, label: str) -> NodeSet:
+        if ("node", label) not in self._read:
+            self._read[("node", label)] = self._read_node_set(label)
+        return self._read[("node", label)]
+
+    def _read_node_set(self, label: str) -> NodeSet:
         table = self.schema.node_table(label)
         records = self._run(query("read/nodes_by_label"), label=label)
         frame = pd.DataFrame([_native(r["props"]) for r in records])
@@ -175,7 +182,12 @@ class Neo4jStore:
         return NodeSet(label, table.graph_key, frame.sort_values(table.graph_key, kind="stable").reset_index(drop=True))
 
     def relationship_sets(self) -> list[RelationshipSet]:
-        """Every relationship set the schema defines, read back from the server."""
+        """Every relationship set the schema defines, read back from the server (once per load)."""
+        if "relationships" not in self._read:
+            self._read["relationships"] = self._read_relationship_sets()
+        return list(self._read["relationships"])
+
+    def _read_relationship_sets(self) -> list[RelationshipSet]:
         out = []
         for spec in self._relationship_specs():
             type_, start, end, key = spec
