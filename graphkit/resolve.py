@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -43,21 +44,23 @@ from scipy.sparse.csgraph import connected_components
 
 HUB_LIMIT = 25
 
-_COMPANY_FORMS = re.compile(r"\b(pt|cv|tbk|persero|ud|firma|fa)\b")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_COMPANY_FORMS = r"\b(pt|cv|tbk|persero|ud|firma|fa)\b"
+_NON_WORD = r"[^0-9a-z]+"
 _ADDRESS_WORDS = [
-    (re.compile(r"\b(jl|jln|jalan)\b"), "jalan"),
-    (re.compile(r"\b(no|nomor|nomer|nmr)\b"), "no"),
-    (re.compile(r"\b(gg|gang)\b"), "gang"),
-    (re.compile(r"\b(jend|jendral|jenderal)\b"), "jenderal"),
-    (re.compile(r"\b(kpt|kapt|kapten)\b"), "kapten"),
-    (re.compile(r"\b(rt)\s*0*(\d+)"), r"rt \2"),
-    (re.compile(r"\b(rw)\s*0*(\d+)"), r"rw \2"),
+    (r"\b(jl|jln|jalan)\b", "jalan"),
+    (r"\b(no|nomor|nomer|nmr)\b", "no"),
+    (r"\b(gg|gang)\b", "gang"),
+    (r"\b(jend|jendral|jenderal)\b", "jenderal"),
+    (r"\b(kpt|kapt|kapten)\b", "kapten"),
+    (r"\brt\s*0*(\d+)", r"rt \1"),
+    (r"\brw\s*0*(\d+)", r"rw \1"),
 ]
 
 
 def _words(s: pd.Series) -> pd.Series:
-    return s.fillna("").astype(str).str.lower().str.replace(_NON_WORD, " ", regex=True).str.split().str.join(" ")
+    """Lower case, anything but letters and digits as single spaces, trimmed (Arrow-backed: fast)."""
+    s = s.astype(pd.StringDtype("pyarrow")).fillna("")
+    return s.str.lower().str.replace(_NON_WORD, " ", regex=True).str.strip()
 
 
 def normalise_company(name: str) -> str:
@@ -67,8 +70,7 @@ def normalise_company(name: str) -> str:
 
 def normalise_companies(names: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise_company`."""
-    words = _words(names)
-    return words.str.replace(_COMPANY_FORMS, " ", regex=True).str.split().str.join(" ")
+    return _squash(_words(names).str.replace(_COMPANY_FORMS, " ", regex=True))
 
 
 def normalise_address(line: str) -> str:
@@ -81,7 +83,11 @@ def normalise_addresses(lines: pd.Series) -> pd.Series:
     out = _words(lines)
     for pattern, repl in _ADDRESS_WORDS:
         out = out.str.replace(pattern, repl, regex=True)
-    return out.str.split().str.join(" ")
+    return _squash(out)
+
+
+def _squash(s: pd.Series) -> pd.Series:
+    return s.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def normalise_names(names: pd.Series) -> pd.Series:
@@ -130,17 +136,29 @@ class Resolution:
 
     ``person``, ``organisation`` and ``address`` map a record id to its canonical id (``table:id``);
     organisation maps are keyed ``table:id`` since employers and sponsors share them.
-    ``members`` maps each canonical id to its sorted ``table:id`` records.
     """
 
     person: pd.Series
     organisation: pd.Series
     address: pd.Series
-    members: dict[str, list[str]]
+
+    @cached_property
+    def records(self) -> pd.DataFrame:
+        """Every record (``table:id``) with its canonical id, sorted."""
+        frames = [pd.DataFrame({"canon": m.to_numpy(), "record": (prefix + m.index.astype(str)).to_numpy()})
+                  for m, prefix in ((self.person, "persons:"), (self.address, "addresses:"), (self.organisation, ""))]
+        return pd.concat(frames, ignore_index=True).sort_values(["canon", "record"], kind="stable", ignore_index=True)
+
+    def source_ids_of(self, canonical_ids) -> list[str]:
+        """For each canonical id, the records merged into it, ``;``-joined as in ``scores.csv``."""
+        wanted = list(canonical_ids)
+        sub = self.records[self.records["canon"].isin(set(wanted))]
+        joined = sub.groupby("canon", sort=False)["record"].agg(";".join)
+        return [joined.get(c, c) for c in wanted]
 
     def source_ids(self, canonical_id: str) -> str:
         """The records merged into ``canonical_id``, ``;``-joined as in ``scores.csv``."""
-        return ";".join(self.members.get(canonical_id, [canonical_id]))
+        return self.source_ids_of([canonical_id])[0]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -178,39 +196,46 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
 
     organisation = _resolve_organisations(tables, address, hub_limit)
 
-    members: dict[str, list[str]] = {}
-    for mapping, prefix in ((person, "persons:"), (address, "addresses:"), (organisation, "")):
-        frame = pd.DataFrame({"canon": mapping.to_numpy(), "rec": (prefix + mapping.index.astype(str)).to_numpy()})
-        for canon, recs in frame.groupby("canon", sort=True)["rec"]:
-            members[canon] = sorted(recs)
-    return Resolution(person, organisation, address, members)
+    return Resolution(person, organisation, address)
 
 
 def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
     """Links from each record without a birth date to a record with the same name and passport
-    country that shares a sponsor, employer or address with it (dated records first)."""
-    pos = pd.Series(np.arange(len(persons)), index=persons["person_id"].to_numpy())
-    anchors = [
-        tables[t][["person_id", col]].dropna().rename(columns={col: "anchor"}).assign(anchor=lambda f, t=t: t + ":" + f["anchor"].astype(str))
-        for t, col in (("permits", "sponsor_id"), ("employment", "employer_id"), ("residences", "address_id")) if t in tables
-    ]
-    if not anchors:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    links = pd.concat(anchors, ignore_index=True).drop_duplicates(ignore_index=True)
-    links["pos"] = links["person_id"].map(pos)
-    links = links.dropna(subset=["pos"])
-    links["pos"] = links["pos"].astype(np.int64)
-    who = normalise_names(persons["full_name"]) + "|" + persons["passport_country"].fillna("").astype(str)
-    links["key"] = who.to_numpy()[links["pos"].to_numpy()] + "|" + links["anchor"]
-    links["dated"] = persons["birth_date"].notna().to_numpy()[links["pos"].to_numpy()]
-    size = links.groupby("key")["pos"].transform("nunique")
-    links = links[(size >= 2) & (size <= hub_limit)]
+    country that shares a sponsor, employer or address with it (dated records first).
+
+    Works on integer codes: at a million persons, common names make string keys too slow.
+    """
+    none = np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    undated = persons["birth_date"].isna().to_numpy()
+    if not undated.any():
+        return none
+    who = pd.factorize(normalise_names(persons["full_name"]) + "|" + persons["passport_country"].fillna("").astype(str))[0]
+    named_like_undated = np.isin(who, np.unique(who[undated]))
+    ids = pd.Index(persons["person_id"])
+    parts = []
+    for number, (table, col) in enumerate((("permits", "sponsor_id"), ("employment", "employer_id"), ("residences", "address_id"))):
+        if table not in tables:
+            continue
+        t = tables[table]
+        pos = ids.get_indexer(t["person_id"])
+        keep = (pos >= 0) & t[col].notna().to_numpy()
+        keep[keep] = named_like_undated[pos[keep]]
+        anchor = pd.factorize(t[col].to_numpy()[keep])[0]
+        parts.append(pd.DataFrame({"pos": pos[keep], "anchor": anchor.astype(np.int64) * 4 + number}))
+    if not parts:
+        return none
+    links = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
+    links["key"] = who[links["pos"].to_numpy()].astype(np.int64) * (int(links["anchor"].max()) + 1) + links["anchor"]
+    links["dated"] = ~undated[links["pos"].to_numpy()]
+    grouped = links.groupby("key")
+    size, has_undated = grouped["pos"].transform("nunique"), ~grouped["dated"].transform("all")
+    links = links[(size >= 2) & (size <= hub_limit) & has_undated]
     if links.empty:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+        return none
     links = links.sort_values(["key", "dated", "pos"], ascending=[True, False, True], kind="stable")
     first = links.groupby("key")["pos"].transform("first")
-    undated = links[~links["dated"] & (links["pos"] != first)]
-    return undated["pos"].to_numpy(), first[undated.index].to_numpy()
+    joining = links[~links["dated"] & (links["pos"] != first)]
+    return joining["pos"].to_numpy(), first[joining.index].to_numpy()
 
 
 def _resolve_organisations(tables: dict[str, pd.DataFrame], address: pd.Series, hub_limit: int) -> pd.Series:

@@ -102,9 +102,10 @@ def score_reasons(reasons: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     r["contribution"] = r["weight"] * r["strength"]
     r["line"] = [_reason_text(row) for row in r.itertuples()]
     r = r.sort_values(["entity_type", "entity_id", "contribution", "code"], ascending=[True, True, False, True], kind="stable")
+    r["log_keep"] = np.log1p(-r["contribution"].clip(0, 1).to_numpy())  # noisy-or as a sum of logs
     grouped = r.groupby(["entity_type", "entity_id"], sort=True)
     out = pd.DataFrame({
-        "score": grouped["contribution"].agg(lambda c: round(float(100 * (1 - np.prod(1 - c.clip(0, 1)))), 1)),
+        "score": (100 * -np.expm1(grouped["log_keep"].sum())).round(1),
         "reasons": grouped["line"].agg("; ".join),
     }).reset_index()
     return out
@@ -166,21 +167,26 @@ def score_tables(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds 
     networks = reasons[reasons["entity_type"] == "NETWORK"]
     network_members = {r.entity_id: r.evidence_ids for r in networks.itertuples()}
 
-    def sources(row) -> str:
-        if row.entity_type == "NETWORK":
-            return ";".join(sorted(s for m in network_members[row.entity_id] for s in res.source_ids(m).split(";")))
-        return res.source_ids(row.entity_id)
-
+    own = dict(zip(scored["entity_id"], res.source_ids_of(scored["entity_id"])))
+    member_ids = sorted({m for members in network_members.values() for m in members})
+    member_sources = dict(zip(member_ids, res.source_ids_of(member_ids)))
+    for network, members in network_members.items():
+        own[network] = ";".join(sorted(s for m in members for s in member_sources[m].split(";")))
     labels = _labels(ctx, tables)
     labels = labels[~labels.index.duplicated()]
-    scored["source_ids"] = [sources(r) for r in scored.itertuples()]
+    scored["source_ids"] = scored["entity_id"].map(own)
     for col in ("name", "office", "city"):
         scored[col] = scored["entity_id"].map(labels[col])
-    for network, members in network_members.items():
-        mask = scored["entity_id"] == network
-        scored.loc[mask, "name"] = f"{len(members)} employers: " + ", ".join(labels["name"].reindex(list(members)).fillna("").astype(str))
-        scored.loc[mask, "city"] = labels["city"].reindex(list(members)).dropna().min() if len(members) else None
-        scored.loc[mask, "office"] = labels["office"].reindex(list(members)).dropna().min() if len(members) else None
+    if network_members:
+        rows = pd.Series(network_members).explode().rename("member").rename_axis("network").reset_index()
+        rows = rows.join(labels[["name", "city", "office"]], on="member")
+        per = rows.groupby("network", sort=False).agg(
+            n=("member", "size"), names=("name", lambda n: ", ".join(n.fillna("").astype(str))), city=("city", "min"), office=("office", "min"))
+        at = scored["entity_id"].isin(per.index)
+        ids = scored.loc[at, "entity_id"]
+        scored.loc[at, "name"] = (per["n"].astype(str) + " employers: " + per["names"]).reindex(ids).to_numpy()
+        scored.loc[at, "city"] = per["city"].reindex(ids).to_numpy()
+        scored.loc[at, "office"] = per["office"].reindex(ids).to_numpy()
     scored["graph"] = ""
     scores = rank_scores(scored)[SCORE_COLUMNS]
 

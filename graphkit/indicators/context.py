@@ -58,7 +58,8 @@ class Context:
     ``humans`` (index: canonical person id) holds each human's latest permit and border crossings;
     ``permits``, ``employment``, ``residences``, ``movements`` carry a ``human`` column (and
     ``org``/``sponsor``/``place`` for the entity they point at); ``orgs`` and ``places`` describe
-    canonical organisations and addresses.
+    canonical organisations and addresses; ``org_ids`` lists each organisation's phones and places
+    (``org``, ``kind``, ``value``).
     """
 
     as_of: pd.Timestamp
@@ -70,6 +71,7 @@ class Context:
     movements: pd.DataFrame
     humans: pd.DataFrame
     orgs: pd.DataFrame
+    org_ids: pd.DataFrame
     places: pd.DataFrame
     extra: dict = field(default_factory=dict)
 
@@ -114,59 +116,79 @@ def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds
     movements["human"] = movements["person_id"].map(res.person)
 
     humans = _humans(res, permits, movements, as_of)
-    orgs = _orgs(tables, res)
+    orgs, org_ids = _orgs(tables, res)
     places = _places(tables, res)
-    return Context(as_of, thresholds, res, permits, employment, residences, movements, humans, orgs, places)
+    return Context(as_of, thresholds, res, permits, employment, residences, movements, humans, orgs, org_ids, places)
 
 
 def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     humans = pd.DataFrame(index=pd.Index(sorted(res.person.unique()), name="human"))
-    latest = _sorted(permits, ["human", "issued_on", "expires_on", "permit_id"]).groupby("human").tail(1).set_index("human")
+    # grouped on integer codes: string group keys are slow at a million people
+    codes, uniques = pd.factorize(permits["human"])
+    # permits are in permit_id order and lexsort is stable: ties on dates keep the highest permit_id last
+    order = np.lexsort((permits["expires_on"].to_numpy(), permits["issued_on"].to_numpy(), codes))
+    last = order[np.r_[codes[order][1:] != codes[order][:-1], True]] if len(order) else order
+    latest = permits.iloc[last].set_index("human")
     humans["latest_permit"] = latest["permit_id"]
     humans["latest_type"] = latest["permit_type"]
     humans["latest_purpose"] = latest["purpose"]
     humans["latest_issued"] = latest["issued_on"]
     humans["latest_office"] = latest["office"]
-    humans["latest_expires"] = permits.groupby("human")["expires_on"].max()
-    humans["valid_permit"] = permits.groupby("human")["valid"].any().reindex(humans.index, fill_value=False).astype(bool)
-    humans["work_permit"] = (
-        permits[permits["valid"] & (permits["permit_type"] != "VISIT")].groupby("human").size().reindex(humans.index, fill_value=0) > 0
-    )
-    for direction, col in (("ARRIVAL", "last_arrival"), ("DEPARTURE", "last_departure")):
-        humans[col] = movements[movements["direction"] == direction].groupby("human")["date"].max()
-    humans["arrivals"] = movements[movements["direction"] == "ARRIVAL"].groupby("human").size().reindex(humans.index, fill_value=0)
+    by_human = pd.DataFrame({
+        "expires": permits["expires_on"].to_numpy(),
+        "valid": permits["valid"].to_numpy(),
+        "work": (permits["valid"] & (permits["permit_type"] != "VISIT")).to_numpy(),
+    }).groupby(codes).agg(expires=("expires", "max"), valid=("valid", "any"), work=("work", "any"))
+    by_human.index = uniques[by_human.index]
+    humans["latest_expires"] = by_human["expires"]
+    humans["valid_permit"] = by_human["valid"].reindex(humans.index, fill_value=False).astype(bool)
+    humans["work_permit"] = by_human["work"].reindex(humans.index, fill_value=False).astype(bool)
+    m_codes, m_uniques = pd.factorize(movements["human"])
+    moves = pd.DataFrame({"date": movements["date"].to_numpy(), "arrival": (movements["direction"] == "ARRIVAL").to_numpy()})
+    for arrival, col in ((True, "last_arrival"), (False, "last_departure")):
+        mask = moves["arrival"].to_numpy() == arrival
+        last_date = moves.loc[mask, "date"].groupby(m_codes[mask]).max()
+        last_date.index = m_uniques[last_date.index]
+        humans[col] = last_date
+    arrivals = pd.Series(np.bincount(m_codes[moves["arrival"].to_numpy()], minlength=len(m_uniques)), index=m_uniques)
+    humans["arrivals"] = arrivals.reindex(humans.index, fill_value=0)
     return humans
 
 
-def _orgs(tables: dict[str, pd.DataFrame], res: Resolution) -> pd.DataFrame:
+def _orgs(tables: dict[str, pd.DataFrame], res: Resolution) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical organisations (type, name, city, individual) and their identifiers (phones, places)."""
     rows = []
     for table, id_col in (("employers", "employer_id"), ("sponsors", "sponsor_id")):
         if table not in tables:
             continue
-        cols = [id_col, "name", "address_id", "phone"] + (["sponsor_type"] if table == "sponsors" else [])
-        t = _sorted(tables[table][cols].copy(), [id_col])
-        t["record"] = table + ":" + t[id_col].astype(str)
-        t["table"] = table
-        rows.append(t.drop(columns=[id_col]))
+        t = tables[table]
+        rows.append(pd.DataFrame({
+            "record": (table + ":" + t[id_col].astype(str)).to_numpy(),
+            "table": table,
+            "name": t["name"].to_numpy(),
+            "address_id": t["address_id"].to_numpy(),
+            "phone": t["phone"].to_numpy(),
+            "individual": (t["sponsor_type"] == "INDIVIDUAL").to_numpy() if table == "sponsors" else False,
+        }))
     if not rows:
-        return pd.DataFrame(columns=["entity_type", "name", "records", "phones", "places", "city", "individual"])
+        empty = pd.DataFrame(columns=["entity_type", "name", "city", "individual"])
+        return empty, pd.DataFrame(columns=["org", "kind", "value"])
     recs = pd.concat(rows, ignore_index=True)
     recs["org"] = recs["record"].map(res.organisation)
     recs["place"] = recs["address_id"].map(res.address)
     city = tables["addresses"].set_index("address_id")["city"] if "addresses" in tables else pd.Series(dtype="object")
     recs["city"] = recs["address_id"].map(city)
-    recs["phone"] = normalise_documents(recs["phone"]).where(lambda s: s.str.len() >= 6, "")
-    grouped = recs.groupby("org", sort=True)
-    orgs = pd.DataFrame({
-        "entity_type": grouped["table"].agg(lambda s: "EMPLOYER" if (s == "employers").any() else "SPONSOR"),
-        "name": grouped["name"].first(),
-        "city": grouped["city"].first(),
-        "phones": grouped["phone"].agg(lambda s: tuple(sorted({p for p in s if p}))),
-        "places": grouped["place"].agg(lambda s: tuple(sorted({p for p in s.dropna()}))),
-        "individual": grouped["sponsor_type"].agg(lambda s: bool((s == "INDIVIDUAL").any())) if "sponsor_type" in recs else False,
-    })
+    recs["phone"] = normalise_documents(recs["phone"])
+    recs = recs.sort_values(["org", "record"], kind="stable", ignore_index=True)
+    by_org = recs.groupby("org", sort=True)
+    orgs = by_org[["name", "city"]].first()
+    orgs.insert(0, "entity_type", np.where((recs["table"] == "employers").groupby(recs["org"]).any(), "EMPLOYER", "SPONSOR"))
+    orgs["individual"] = recs["individual"].astype(bool).groupby(recs["org"]).any()
     orgs.index.name = "org"
-    return orgs
+    phones = recs.loc[recs["phone"].str.len() >= 6, ["org", "phone"]].rename(columns={"phone": "value"}).assign(kind="phone")
+    places = recs.loc[recs["place"].notna(), ["org", "place"]].rename(columns={"place": "value"}).assign(kind="address")
+    ids = pd.concat([phones, places], ignore_index=True)[["org", "kind", "value"]].drop_duplicates()
+    return orgs, ids.sort_values(["org", "kind", "value"], kind="stable", ignore_index=True)
 
 
 def _places(tables: dict[str, pd.DataFrame], res: Resolution) -> pd.DataFrame:

@@ -74,11 +74,10 @@ def projection(ctx: Context) -> pd.DataFrame:
     """Employer x employer links: one row per pair with counts of each kind of tie and its weight."""
     employers = ctx.orgs.index[ctx.orgs["entity_type"] == "EMPLOYER"]
     limit = ctx.thresholds.hub_limit
-    orgs = ctx.orgs.loc[employers]
+    ids = ctx.org_ids[ctx.org_ids["org"].isin(employers)]
     links = []
-    for col, kind in (("phones", "phone"), ("places", "address")):
-        exploded = orgs[col].explode().dropna().rename(kind).reset_index()
-        p = _pairs(exploded, kind, limit)
+    for kind in ("phone", "address"):
+        p = _pairs(ids.loc[ids["kind"] == kind, ["org", "value"]].rename(columns={"value": kind}), kind, limit)
         links.append(p.assign(kind=kind, human=None)[["org_a", "org_b", "kind", "human"]])
     workers = ctx.employment[ctx.employment["org"].isin(employers)][["human", "org"]].drop_duplicates()
     sponsors = ctx.permits[["human", "sponsor"]].dropna().drop_duplicates()
@@ -121,31 +120,38 @@ def run(ctx: Context) -> pd.DataFrame:
     if links.empty:
         return empty_reasons()
     runs = [communities(links, s) for s in SEEDS]
-    first = pd.Series(runs[0])
-    found = []
-    for members in first.groupby(first.to_numpy()).groups.values():
-        members = sorted(members)
-        inside = links[links["org_a"].isin(members) & links["org_b"].isin(members)]
-        identifiers = int(inside[["phone", "address", "sponsor"]].to_numpy().sum())
-        rotated = sorted({h for hs in inside["humans"] for h in hs})
-        if len(members) < 2 or identifiers < 1 or len(rotated) < 2:
-            continue
-        stable = sum(len({r[m] for m in members}) == 1 for r in runs) / len(runs)
-        found.append((members, inside, identifiers, rotated, stable))
-    if not found:
+    community = pd.Series(runs[0], name="community")
+    links = links.assign(community=links["org_a"].map(community))
+    inside = links[links["community"] == links["org_b"].map(community)]
+    rotated = inside[["community", "humans"]].explode("humans").dropna().drop_duplicates()
+    per = inside.groupby("community").agg(phone=("phone", "sum"), address=("address", "sum"), sponsor=("sponsor", "sum"))
+    per["rotated"] = rotated.groupby("community")["humans"].agg(lambda h: tuple(sorted(h)))
+    per["rotated"] = per["rotated"].apply(lambda h: h if isinstance(h, tuple) else ())
+    members = community.rename_axis("org").reset_index().sort_values("org").groupby("community")["org"].agg(tuple)
+    per["members"] = members.reindex(per.index)
+    per = per[(per["members"].map(len) >= 2) & (per[["phone", "address", "sponsor"]].sum(axis=1) >= 1) & (per["rotated"].map(len) >= 2)]
+    if per.empty:
         return empty_reasons()
-    found.sort(key=lambda f: f[0][0])
+    # stability: in how many seeded runs all members of the community fell in one community
+    member_rows = per["members"].explode().rename("org").reset_index()
+    together = [member_rows.assign(c=member_rows["org"].map(r)).groupby("community")["c"].nunique() == 1 for r in runs]
+    per["stable"] = pd.concat(together, axis=1).mean(axis=1)
+    per = per.assign(first=per["members"].map(lambda m: m[0])).sort_values("first")
+    # each member's own rotated workers: those on links touching it inside its community
+    touching = pd.concat([inside[["org_a", "humans"]].rename(columns={"org_a": "org"}),
+                          inside[["org_b", "humans"]].rename(columns={"org_b": "org"})]).explode("humans").dropna()
+    mine = touching.drop_duplicates().groupby("org")["humans"].agg(lambda h: tuple(sorted(h)))
     rows = []
-    for number, (members, inside, identifiers, rotated, stable) in enumerate(found, start=1):
+    for number, r in enumerate(per.itertuples(), start=1):
         network = f"network:N{number:04d}"
-        strength = min(1.0, 0.3 + 0.1 * identifiers + 0.1 * len(rotated)) * (0.5 + 0.5 * stable)
-        ties = ", ".join(f"{int(inside[k].sum())} shared {k}(s)" for k in ("phone", "address", "sponsor") if inside[k].sum())
-        summary = (f"{len(members)} employers linked by {ties} and {len(rotated)} workers rotated among them outside "
-                   f"their permit's sponsor (stable in {stable:.0%} of {len(runs)} seeded runs)")
-        rows.append(("NETWORK", network, strength, tuple(members), f"{CODE}: {summary}"))
-        for m in members:
-            others = tuple(o for o in members if o != m)
-            mine = {h for hs in inside.loc[(inside["org_a"] == m) | (inside["org_b"] == m), "humans"] for h in hs}
-            rows.append(("EMPLOYER", m, strength, others + tuple(sorted(mine)), f"{CODE}: member of {network}: {summary}"))
+        identifiers = int(r.phone + r.address + r.sponsor)
+        strength = min(1.0, 0.3 + 0.1 * identifiers + 0.1 * len(r.rotated)) * (0.5 + 0.5 * r.stable)
+        ties = ", ".join(f"{int(n)} shared {k}(s)" for k, n in (("phone", r.phone), ("address", r.address), ("sponsor", r.sponsor)) if n)
+        summary = (f"{len(r.members)} employers linked by {ties} and {len(r.rotated)} workers rotated among them outside "
+                   f"their permit's sponsor (stable in {r.stable:.0%} of {len(runs)} seeded runs)")
+        rows.append(("NETWORK", network, strength, r.members, f"{CODE}: {summary}"))
+        for m in r.members:
+            others = tuple(o for o in r.members if o != m)
+            rows.append(("EMPLOYER", m, strength, others + mine.get(m, ()), f"{CODE}: member of {network}: {summary}"))
     types, ids, strengths, evidence, texts = zip(*rows)
     return reason_frame(list(types), ids, CODE, strengths, evidence, texts)

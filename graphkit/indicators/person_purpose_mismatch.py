@@ -46,12 +46,12 @@ def run(ctx: Context) -> pd.DataFrame:
     emp = emp[emp["start_date"].isna() | (emp["start_date"] >= emp["latest_issued"])]
     if emp.empty:
         return empty_reasons()
-    emp = emp.assign(s=emp["source"].map(STRENGTH))
+    emp = emp.assign(s=emp["source"].map(STRENGTH), inspection=emp["source"] == "INSPECTION", report=emp["source"] == "REPORT")
     per = emp.groupby("human", sort=True).agg(
         s=("s", "max"), purpose=("latest_purpose", "first"), permit=("latest_permit", "first"),
-        inspections=("source", lambda x: int((x == "INSPECTION").sum())), reports=("source", lambda x: int((x == "REPORT").sum())),
-        employers=("org", "nunique"), evidence=("record", tuple),
+        inspections=("inspection", "sum"), reports=("report", "sum"), employers=("org", "nunique"),
     )
+    per["evidence"] = emp.groupby("human", sort=True)["record"].agg(list).map(tuple)
     strength = np.where(per["purpose"] == "BUSINESS", per["s"] * BUSINESS_FACTOR, per["s"])
     texts = [
         f"{CODE}: holds visit permit {r.permit} ({str(r.purpose).lower() if isinstance(r.purpose, str) else 'no purpose'}) "
