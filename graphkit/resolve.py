@@ -33,7 +33,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -41,6 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from graphkit.arrowops import isin
 
 HUB_LIMIT = 25
 
@@ -152,7 +153,7 @@ class Resolution:
     def source_ids_of(self, canonical_ids) -> list[str]:
         """For each canonical id, the records merged into it, ``;``-joined as in ``scores.csv``."""
         wanted = list(canonical_ids)
-        sub = self.records[self.records["canon"].isin(set(wanted))]
+        sub = self.records[isin(self.records["canon"], wanted)]
         joined = sub.groupby("canon", sort=False)["record"].agg(";".join)
         return [joined.get(c, c) for c in wanted]
 

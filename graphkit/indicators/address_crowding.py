@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from graphkit.arrowops import isin
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import Context, strength_from_pvalue, tail_pvalue
 
@@ -43,8 +44,8 @@ def residents(ctx: Context) -> pd.DataFrame:
     res = res.join(ctx.humans[["last_departure", "work_permit"]], on="human")
     present = res[res["last_departure"].isna() | (res["last_departure"] < res["reported_on"])]
     residents = present[["place", "human", "work_permit"]].drop_duplicates(["place", "human"])
-    working = set(ctx.employment.loc[ctx.employment["current"], "human"])
-    return residents.assign(irregular=residents["human"].isin(working) & ~residents["work_permit"].astype(bool))
+    working = ctx.employment.loc[ctx.employment["current"], "human"].drop_duplicates()
+    return residents.assign(irregular=isin(residents["human"], working) & ~residents["work_permit"].astype(bool))
 
 
 def measure(ctx: Context) -> pd.DataFrame:

@@ -36,6 +36,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from graphkit.arrowops import isin
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import WORK_SOURCES, Context
 
@@ -79,14 +80,14 @@ def projection(ctx: Context) -> pd.DataFrame:
     for kind in ("phone", "address"):
         p = _pairs(ids.loc[ids["kind"] == kind, ["org", "value"]].rename(columns={"value": kind}), kind, limit)
         links.append(p.assign(kind=kind, human=None)[["org_a", "org_b", "kind", "human"]])
-    workers = ctx.employment[ctx.employment["org"].isin(employers)][["human", "org"]].drop_duplicates()
+    workers = ctx.employment[isin(ctx.employment["org"], employers)][["human", "org"]].drop_duplicates()
     sponsors = ctx.permits[["human", "sponsor"]].dropna().drop_duplicates()
     via = workers.merge(sponsors, on="human")
     via = via[via["sponsor"] != via["org"]]
     p = _pairs(via, "sponsor", limit)
     links.append(p.assign(kind="sponsor", human=None)[["org_a", "org_b", "kind", "human"]].drop_duplicates(["org_a", "org_b"]))
     p = _pairs(workers, "human", limit)
-    irregular = p["human"].isin(unsponsored_workers(ctx)).to_numpy()
+    irregular = isin(p["human"], unsponsored_workers(ctx)).to_numpy()
     links.append(p.assign(kind=np.where(irregular, "rotation_irregular", "rotation_regular"))[["org_a", "org_b", "kind", "human"]])
     links = pd.concat(links, ignore_index=True)
     if links.empty:

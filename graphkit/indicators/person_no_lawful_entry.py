@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from graphkit.arrowops import isin
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import WORK_SOURCES, Context
 
@@ -37,8 +38,8 @@ def run(ctx: Context) -> pd.DataFrame:
     """Humans present by evidence, absent from arrivals, without a valid permit."""
     h = ctx.humans
     suspects = h.index[(h["arrivals"] == 0) & ~h["valid_permit"]]
-    work = ctx.employment[ctx.employment["source"].isin(WORK_SOURCES) & ctx.employment["human"].isin(suspects)]
-    live = ctx.residences[ctx.residences["human"].isin(suspects)]
+    work = ctx.employment[ctx.employment["source"].isin(WORK_SOURCES) & isin(ctx.employment["human"], suspects)]
+    live = ctx.residences[isin(ctx.residences["human"], suspects)]
     seen = pd.concat([
         pd.DataFrame({"human": work["human"], "ev": work["record"], "kind": "work"}),
         pd.DataFrame({"human": live["human"], "ev": "residences:" + live["person_id"].astype(str) + "|" + live["address_id"].astype(str),

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from graphkit.arrowops import isin
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import WORK_SOURCES, Context
 
@@ -41,7 +42,7 @@ BUSINESS_FACTOR = 0.6
 def run(ctx: Context) -> pd.DataFrame:
     """Visit-permit holders with employment evidence since their permit was issued."""
     visitors = ctx.humans[ctx.humans["latest_type"] == "VISIT"]
-    emp = ctx.employment[ctx.employment["source"].isin(WORK_SOURCES) & ctx.employment["human"].isin(visitors.index)]
+    emp = ctx.employment[ctx.employment["source"].isin(WORK_SOURCES) & isin(ctx.employment["human"], visitors.index)]
     emp = emp.join(visitors[["latest_issued", "latest_purpose", "latest_permit"]], on="human")
     emp = emp[emp["start_date"].isna() | (emp["start_date"] >= emp["latest_issued"])]
     if emp.empty:

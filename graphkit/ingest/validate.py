@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from graphkit.arrowops import isin
 from graphkit.ingest.read import RawTable
 from graphkit.schema import Schema, Table
 
@@ -110,7 +111,7 @@ def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Inde
     for c in table.references:
         known = accepted_keys.get(c.references, pd.Index([]))
         s = frame[c.name]
-        verdicts.fail(s.notna() & ~s.isin(known), "unknown_reference", c.name, s)
+        verdicts.fail(s.notna() & ~isin(s, known), "unknown_reference", c.name, s)
 
     ok = verdicts.open
     accepted = frame.loc[ok].copy()

@@ -1,0 +1,39 @@
+"""Column operations done by Arrow's C++ kernels where pandas would loop in Python.
+
+pandas 3 answers ``Series.isin`` on Arrow-backed strings by walking the candidate values in a
+Python list comprehension: with a million ids that is seconds per call. ``isin`` here hands the
+whole job to ``pyarrow.compute.is_in``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> isin(pd.Series(["P1", "P2", None, "P4"]), ["P4", "P1"]).tolist()
+[True, False, False, True]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def _arrow_strings(values) -> pa.Array:
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.astype(pd.StringDtype("pyarrow"))
+        return pa.array(values.array) if isinstance(values, pd.Series) else pa.array(values)
+    return pa.array([None if v is None else str(v) for v in values], type=pa.large_string())
+
+
+def isin(series: pd.Series, values: Iterable) -> pd.Series:
+    """Which cells of a string ``series`` are among ``values`` (missing cells: False)."""
+    if not isinstance(values, (pd.Series, pd.Index)):
+        values = pd.Index(list(values), dtype=pd.StringDtype("pyarrow"))
+    cells = _arrow_strings(series)
+    pool = _arrow_strings(values)
+    if pool.type != cells.type:
+        pool = pool.cast(cells.type)
+    found = pc.fill_null(pc.is_in(cells, value_set=pool), False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index)
