@@ -23,3 +23,9 @@ class Neo4jServerError(GraphkitError):
     """The project's own Neo4j server could not be assembled or started."""
 
     exit_code = 1
+
+
+class RunLockedError(GraphkitError):
+    """Another run holds the output root's lock: this run started nothing and touched nothing."""
+
+    exit_code = 3
