@@ -1,6 +1,7 @@
 """The ``graphkit`` command: a thin layer that parses arguments, builds Settings, calls one library
-function and prints a summary. Bad input or settings: one line on stderr, exit 2; internal
-failure: one line, exit 1 (``GRAPHKIT_DEBUG=1`` shows the traceback)."""
+function and prints a summary. Bad input or settings: one line on stderr, exit 2; another run
+holds the lock: exit 3; internal failure: one line, exit 1 (``GRAPHKIT_DEBUG=1`` shows the
+traceback)."""
 
 from __future__ import annotations
 

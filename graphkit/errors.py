@@ -1,7 +1,7 @@
 """The GraphkitError family: one-line messages that say what went wrong and what to do.
 
 The CLI prints ``str(error)`` and exits with ``error.exit_code``: 2 for bad input or settings,
-1 for internal failures. Messages never contain credentials.
+3 when another run holds the lock, 1 for internal failures. Messages never contain credentials.
 """
 
 

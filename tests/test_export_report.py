@@ -186,3 +186,21 @@ def test_xss_corpus_is_escaped_everywhere(tmp_path):
     assert "script" not in parser.tags and "img" not in parser.tags
     assert not [name for name, _ in parser.attrs if name.startswith("on")]
     assert not [v for name, v in parser.attrs if name == "href"]
+
+
+def test_a_scheduled_run_shows_its_changes_first(tmp_path):
+    import datetime as dt
+
+    from graphkit import Settings, run_score
+    from graphkit.changes import compare_scores
+    from graphkit.datasets import tiny_path
+    from graphkit.export.report import render_report
+
+    run = run_score(tiny_path(), tmp_path, Settings(as_of=dt.date(2026, 11, 1)))
+    previous = run.result.scores[run.result.scores["entity_type"] != "PERSON"]
+    changes = compare_scores(previous, run.result.scores, Settings())
+    changes.to_csv(tmp_path / "changes.csv", index=False)
+    html = render_report(tmp_path).read_text(encoding="utf-8")
+    section = html.index("Changes since the last run")
+    assert section < html.index("Top targets")
+    assert "New leads" in html and "Aung Ko" in html[section:html.index("Top targets")]

@@ -227,6 +227,25 @@ def _summary(manifest: dict, rejects: pd.DataFrame | None) -> tuple[str, str]:
     return summary, "".join(details)
 
 
+def _changes(changes: pd.DataFrame | None) -> str:
+    """The "changes since the last run" section of a scheduled run (nothing without changes.csv)."""
+    if changes is None:
+        return ""
+    from graphkit.changes import changes_summary
+
+    summary = changes_summary(changes.assign(score_now=pd.to_numeric(changes["score_now"], errors="coerce")))
+    parts = ["<h2>Changes since the last run</h2>",
+             _table(["change", "leads"], [[_text(k), _text(v)] for k, v in summary["counts"].items()], numeric={1})]
+    for kind in ("new", "escalated"):
+        rows = [[_text(r["entity_type"]), _text(r["name"]), f"<code>{_text(r['entity_id'])}</code>",
+                 _text(r["band_before"] or "-") + " &rarr; " + _text(r["band_now"]), _number(r["score_now"])]
+                for r in summary[kind]]
+        if rows:
+            parts.append(f"<h3>{kind.capitalize()} leads</h3>")
+            parts.append(_table(["type", "name", "entity", "band", "score"], rows, numeric={4}))
+    return "\n".join(parts)
+
+
 def render_report(out_dir: str | Path, top: int = 25) -> Path:
     """Write ``out_dir/report.html`` from the run outputs in ``out_dir`` and return its path.
 
@@ -270,6 +289,7 @@ def render_report(out_dir: str | Path, top: int = 25) -> Path:
         " and their evidence; check the evidence, and the people involved may themselves be victims of"
         " exploitation. No score uses nationality, ethnicity, religion, sex or age.</p>",
         summary,
+        _changes(_read_csv(out_dir / "changes.csv", required=False)),
         "<h2>Top targets</h2>",
         _targets(scores, out_dir, top),
         "<h2>Clusters</h2>",
