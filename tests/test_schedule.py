@@ -22,6 +22,13 @@ from graphkit.datasets import tiny_path
 from graphkit.errors import GraphkitError, RunLockedError
 from graphkit.schedule import _take_over, config_values, run_lock, run_scheduled
 
+
+@pytest.fixture(autouse=True)
+def audit_in_output_root(monkeypatch):
+    """These tests check the default: a scheduled run's audit trail lives in its output root."""
+    monkeypatch.delenv("GRAPHKIT_AUDIT_LOG", raising=False)
+
+
 AS_OF = dt.date(2026, 11, 1)
 
 

@@ -4,6 +4,8 @@ as linked (:ScoringRun) nodes carrying the run id of their folder and the run's 
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import subprocess
@@ -12,6 +14,13 @@ from pathlib import Path
 
 from graphkit.audit import verify_audit
 from graphkit.datasets import tiny_path
+
+
+@pytest.fixture(autouse=True)
+def audit_in_output_root(monkeypatch):
+    """These tests check the default: a scheduled run's audit trail lives in its output root."""
+    monkeypatch.delenv("GRAPHKIT_AUDIT_LOG", raising=False)
+
 
 PURPOSE = "OP-2026-17 field supervision"
 
