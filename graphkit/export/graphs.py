@@ -142,15 +142,20 @@ def _index(store) -> _Index:
         return cached
     types = load_schema().relationship_types
     labels = tuple(dict.fromkeys(lab for r in rels for lab in (r.start_label, r.end_label)))
-    keys = {}
+    # one factorize per label over every column that holds its keys: one hash pass, no look-ups
+    keys, local = {}, {}
     for label in labels:
-        ends = [r.frame["start"] for r in rels if r.start_label == label] + [r.frame["end"] for r in rels if r.end_label == label]
-        keys[label] = pd.Index(pd.unique(pd.concat(ends, ignore_index=True).astype(object)))
+        columns = [(i, side) for i, r in enumerate(rels) for side, lab in (("start", r.start_label), ("end", r.end_label)) if lab == label]
+        codes, uniques = pd.factorize(pd.concat([rels[i].frame[side] for i, side in columns], ignore_index=True))
+        keys[label] = pd.Index(uniques)
+        bounds = np.cumsum([0] + [len(rels[i].frame) for i, _ in columns])
+        for (i, side), lo, hi in zip(columns, bounds[:-1], bounds[1:]):
+            local[(i, side)] = codes[lo:hi]
     offsets = np.concatenate([[0], np.cumsum([len(keys[lab]) for lab in labels])]).astype(np.int64)
     starts, ends, sets, rows, tcodes = [], [], [], [], []
     for i, r in enumerate(rels):
-        starts.append(offsets[labels.index(r.start_label)] + keys[r.start_label].get_indexer(r.frame["start"]))
-        ends.append(offsets[labels.index(r.end_label)] + keys[r.end_label].get_indexer(r.frame["end"]))
+        starts.append(offsets[labels.index(r.start_label)] + local[(i, "start")])
+        ends.append(offsets[labels.index(r.end_label)] + local[(i, "end")])
         sets.append(np.full(len(r.frame), i, dtype=np.int32))
         rows.append(np.arange(len(r.frame), dtype=np.int64))
         tcodes.append(np.full(len(r.frame), types.index(r.type), dtype=np.int8))
@@ -165,8 +170,8 @@ def _index(store) -> _Index:
         offsets=offsets,
         keys=keys,
         indptr=np.concatenate([[0], np.cumsum(np.bincount(src, minlength=int(offsets[-1])))]).astype(np.int64),
-        neighbour=np.concatenate([end, start])[order],
-        edge=np.concatenate([np.arange(n_edges), np.arange(n_edges)])[order],
+        neighbour=np.concatenate([end, start])[order].astype(np.int32 if offsets[-1] < 2**31 else np.int64),
+        edge=np.concatenate([np.arange(n_edges), np.arange(n_edges)])[order].astype(np.int32 if n_edges < 2**31 else np.int64),
         edge_set=np.concatenate(sets) if rels else np.zeros(0, np.int32),
         edge_row=np.concatenate(rows) if rels else np.zeros(0, np.int64),
         edge_type=np.concatenate(tcodes) if rels else np.zeros(0, np.int8),

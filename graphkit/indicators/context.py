@@ -79,7 +79,7 @@ class Context:
 def _table(tables: dict[str, pd.DataFrame], name: str, columns: list[str]) -> pd.DataFrame:
     if name not in tables:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    return tables[name][columns].copy()
+    return tables[name][columns]  # copy-on-write: the context's new columns never touch the input
 
 
 def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
