@@ -199,6 +199,19 @@ def _records(frame: pd.DataFrame, drop: Sequence[str] = ()) -> list[dict]:
             for row in frame.to_dict("records")]
 
 
+_KEY_INDEXES: dict[int, tuple[pd.DataFrame, pd.Index]] = {}
+
+
+def _key_index(ns) -> pd.Index:
+    """A lookup index on a node set's keys, built once per node frame (a million-row scan per graph is slow)."""
+    cached = _KEY_INDEXES.get(id(ns.frame))
+    if cached is None or cached[0] is not ns.frame:
+        if len(_KEY_INDEXES) >= 16:  # a few stores' labels at most; the frames are held here
+            _KEY_INDEXES.clear()
+        cached = _KEY_INDEXES[id(ns.frame)] = (ns.frame, pd.Index(ns.frame[ns.key]))
+    return cached[1]
+
+
 def _node_props(store, node_ids: Sequence[str]) -> dict[str, dict]:
     """Properties of each node, read from the store's node sets; unknown nodes are an error."""
     by_label: dict[str, list[str]] = {}
@@ -210,7 +223,7 @@ def _node_props(store, node_ids: Sequence[str]) -> dict[str, dict]:
         if label not in load_schema().labels:
             raise GraphkitError(f"unknown node label in {label}:{keys[0]}: expected one of {', '.join(load_schema().labels)}")
         ns = store.node_set(label)
-        rows = ns.frame[ns.frame[ns.key].isin(keys)]
+        rows = ns.frame.iloc[[p for p in _key_index(ns).get_indexer(keys) if p >= 0]]
         for key, props in zip(rows[ns.key].tolist(), _records(rows)):
             out[f"{label}:{key}"] = props
         missing = [k for k in keys if f"{label}:{k}" not in out]
