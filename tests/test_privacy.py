@@ -71,3 +71,28 @@ def test_frame_replaces_exactly_the_personal_columns():
         pd.testing.assert_series_equal(out[col], persons[col])
     pd.testing.assert_frame_equal(persons, before)  # the input is not changed
     pd.testing.assert_frame_equal(p.frame(tables["employers"], "employers"), tables["employers"])
+
+
+def test_a_pseudonymised_score_run_leaks_no_name_or_passport_number(tmp_path):
+    import datetime as dt
+
+    import pandas as pd
+
+    from graphkit import Settings, run_score
+    from graphkit.datasets import tiny_path
+
+    settings = Settings(as_of=dt.date(2026, 11, 1), pseudonymise=True, pseudonym_key="k3y-for-tests-only")
+    run_score(tiny_path(), tmp_path / "a", settings)
+    run_score(tiny_path(), tmp_path / "b", settings)
+    persons = pd.read_csv(tiny_path() / "persons.csv", dtype=str, keep_default_na=False)
+    secrets = {v for v in persons["full_name"].tolist() + persons["passport_no"].tolist() if len(v) >= 4}
+    files = [p for p in (tmp_path / "a").rglob("*") if p.is_file()]
+    assert len(files) > 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{path.name} shows {leaked[:3]}"
+        assert "k3y-for-tests-only" not in text
+    names_a = pd.read_csv(tmp_path / "a" / "scores.csv")["name"]
+    names_b = pd.read_csv(tmp_path / "b" / "scores.csv")["name"]
+    assert names_a.equals(names_b) and names_a.str.startswith("PERSON-").any()
