@@ -22,6 +22,7 @@ from graphkit.export.report import render_report
 from graphkit.indicators.context import build_context
 from graphkit.ingest import Ingested, load_folder
 from graphkit.jobs import LoadResult, ScoreRun, open_store, run_load, run_score
+from graphkit.notebook import EmployerProfile, employer_profile, employer_summary, show_graph, timeline
 from graphkit.privacy import Pseudonymiser
 from graphkit.resolve import resolve
 from graphkit.schema import load_schema
@@ -29,6 +30,7 @@ from graphkit.scoring import ScoreResult, score_tables
 from graphkit.store.memory import MemoryStore
 
 __all__ = [
+    "EmployerProfile",
     "GraphkitError",
     "Ingested",
     "LoadResult",
@@ -39,6 +41,8 @@ __all__ = [
     "Settings",
     "build_context",
     "datasets",
+    "employer_profile",
+    "employer_summary",
     "evaluate",
     "export_gexf",
     "export_graph",
@@ -51,4 +55,6 @@ __all__ = [
     "run_load",
     "run_score",
     "score_tables",
+    "show_graph",
+    "timeline",
 ]

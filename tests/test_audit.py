@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from graphkit import Settings
+from graphkit.scoring import load_rules
 from graphkit.audit import GENESIS, append_audit, audit_export, default_audit_log, verify_audit
 from graphkit.datasets import tiny_path
 from graphkit.errors import GraphkitError
@@ -46,7 +47,7 @@ def test_every_run_score_and_export_leaves_a_chained_record(history: Path):
     assert records[0]["prev_sha256"] == GENESIS
     for r in records:
         assert {"ts", "user", "command", "purpose", "inputs", "rule_set_version", "counts", "output", "sha256"} <= set(r)
-        assert r["purpose"] == "OP-2026-17" and r["rule_set_version"] == "2026.11.1"
+        assert r["purpose"] == "OP-2026-17" and r["rule_set_version"] == load_rules().version
         assert len(r["inputs"]) == 8 and all(len(h) == 64 for h in r["inputs"].values())
     assert records[2]["counts"]["EMPLOYER"] == 3 and records[2]["output"].endswith("score")
     assert records[3]["counts"] == {"graphs": 5}

@@ -226,7 +226,15 @@ def tail_pvalue(k: np.ndarray, n: np.ndarray, p: float | np.ndarray) -> np.ndarr
     return binom.sf(np.asarray(k) - 1, np.asarray(n), p)
 
 
-def strength_from_pvalue(p: np.ndarray, full_at: float = 1e-12) -> np.ndarray:
-    """Map a tail p-value to a strength in [0, 1]: 1e-3 gives 0.25, ``full_at`` or smaller gives 1."""
+def strength_from_pvalue(p: np.ndarray, alpha: float, full_at: float = 1e-30) -> np.ndarray:
+    """Map a tail p-value below ``alpha`` to a strength in [0.5, 1], log-linearly.
+
+    A count that is just surprising enough to flag is a medium lead (0.5); ``full_at`` or smaller
+    is the strongest (1.0). The scale keeps very strong leads apart instead of tying them.
+
+    >>> strength_from_pvalue(np.array([1e-3, 1e-16, 1e-40]), alpha=1e-3).round(2).tolist()
+    [0.5, 0.74, 1.0]
+    """
+    top, floor = -np.log10(alpha), -np.log10(full_at)
     logp = -np.log10(np.clip(p, 1e-300, 1.0))
-    return np.clip(logp / -np.log10(full_at), 0.0, 1.0)
+    return 0.5 + 0.5 * np.clip((logp - top) / (floor - top), 0.0, 1.0)

@@ -77,5 +77,5 @@ def run(ctx: Context) -> pd.DataFrame:
         f"at the {base:.1%} base rate (tail p={r.p:.1e})"
         for r in flagged.itertuples()
     ]
-    return reason_frame(ENTITY, flagged.index, CODE, strength_from_pvalue(flagged["p"].to_numpy()),
+    return reason_frame(ENTITY, flagged.index, CODE, strength_from_pvalue(flagged["p"].to_numpy(), ctx.thresholds.alpha),
                         [evidence[o] for o in flagged.index], texts)

@@ -90,5 +90,5 @@ def run(ctx: Context) -> pd.DataFrame:
         for r in flagged.itertuples()
     ]
     types = ctx.orgs["entity_type"].reindex(flagged.index).fillna(ENTITY)
-    return reason_frame(types.to_numpy(), flagged.index, CODE, strength_from_pvalue(flagged["p"].to_numpy()),
+    return reason_frame(types.to_numpy(), flagged.index, CODE, strength_from_pvalue(flagged["p"].to_numpy(), ctx.thresholds.alpha),
                         [evidence[s] for s in flagged.index], texts)
