@@ -15,8 +15,10 @@ Evidence
     workers. The stability share says in how many of several seeded runs the same members fell
     in one community.
 
-Hubs: a phone, address or sponsor shared by more than ``hub_limit`` employers (a business
-centre, a large agency) is ignored here -- it is ranked by the other indicators instead.
+Only employers among which workers were rotated outside their permit's sponsor enter the
+community detection; shared identifiers then weigh their ties. Hubs: a phone, address or sponsor
+shared by more than ``hub_limit`` employers (a business centre, a large agency) is ignored here --
+it is ranked by the other indicators instead.
 
 Examples
 --------
@@ -25,7 +27,7 @@ Examples
 >>> from graphkit.indicators.context import build_context
 >>> r = run(build_context(load_folder(tiny_path()).tables, as_of="2026-11-01"))
 >>> r[["entity_type", "entity_id"]].values.tolist()
-[['NETWORK', 'network:N0001'], ['EMPLOYER', 'employers:E02'], ['EMPLOYER', 'employers:E03'], ['EMPLOYER', 'employers:E04']]
+[['NETWORK', 'network:N0001'], ['EMPLOYER', 'employers:E03'], ['EMPLOYER', 'employers:E04']]
 """
 
 from __future__ import annotations
@@ -118,6 +120,10 @@ def communities(links: pd.DataFrame, seed: int) -> dict[str, int]:
 def run(ctx: Context) -> pd.DataFrame:
     """Shell networks (NETWORK rows) and the reason each member employer gets (EMPLOYER rows)."""
     links = projection(ctx)
+    # Only employers that people were rotated among (outside their permit's sponsor) can be members:
+    # identifier ties alone (a shared office building) join firms that share nothing else.
+    rotating = links.loc[links["rotation_irregular"] > 0, ["org_a", "org_b"]].stack().unique()
+    links = links[links["org_a"].isin(rotating) & links["org_b"].isin(rotating)]
     if links.empty:
         return empty_reasons()
     runs = [communities(links, s) for s in SEEDS]
