@@ -22,8 +22,8 @@ Examples
 >>> _ = store.load(data.tables)
 >>> result = graphkit.score_tables(store.tables(), as_of="2026-11-01")
 >>> profile = employer_profile(result, "employers:E02")
->>> profile.name, profile.score
-('CV Kopi Lahat Sejahtera', 89.6)
+>>> profile.name, profile.source_ids
+('CV Kopi Lahat Sejahtera', 'employers:E02')
 >>> int(profile.permits_by_source.loc["VISIT", "workers"]), int(profile.permits_by_source.loc["all", "workers"])
 (5, 7)
 >>> frame = show_graph(store, "employers:E02", scores=result.scores)
@@ -227,8 +227,8 @@ def employer_profile(result: ScoreResult, entity_id: str) -> EmployerProfile:
     >>> import graphkit
     >>> result = graphkit.score_tables(graphkit.load_folder(graphkit.datasets.tiny_path()).tables, as_of="2026-11-01")
     >>> p = employer_profile(result, "employers:E02")
-    >>> p.rank, p.reasons[0].split(":")[0]
-    (1, 'NETWORK_SHELL')
+    >>> [r.split(":")[0] for r in p.reasons if r.startswith("EMP_")]
+    ['EMP_VISIT_WORKFORCE']
     >>> p.workforce[["worker", "permit", "seen_as"]].head(2).values.tolist()
     [['persons:P10', 'VISIT', 'INSPECTION'], ['persons:P11', 'VISIT', 'INSPECTION']]
     >>> p.links[["other", "sponsor"]].values.tolist()

@@ -2,8 +2,9 @@
 
 Deterministic rules (probabilistic linkage may come later):
 
-* persons -- the same passport number and passport country; or the same normalised name and
-  birth date; or, where a record has no birth date, the same normalised name and passport
+* persons -- the same passport number and passport country; or the same normalised name, birth
+  date and passport country, unless both records entered the country separately (two arrivals:
+  two people); or, where a record has no birth date, the same normalised name and passport
   country corroborated by a shared sponsor, employer or address. Identity attributes decide that
   two records are one human; they are never risk evidence.
 * organisations -- an employer and a sponsor (or two of either) with the same registration number;
@@ -191,13 +192,41 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
     passport = normalise_documents(persons["passport_no"])
     passport_key = (passport + "|" + persons["passport_country"].fillna("").astype(str)).where(passport != "", "")
     birth = persons["birth_date"].dt.strftime("%Y-%m-%d").fillna("")
-    name_key = (normalise_names(persons["full_name"]) + "|" + birth).where(birth != "", "")
-    groups = group_records(len(persons), [passport_key, name_key], hub_limit, _corroborated(tables, persons, hub_limit))
+    country = persons["passport_country"].fillna("").astype(str)
+    name_key = (normalise_names(persons["full_name"]) + "|" + birth + "|" + country).where(birth != "", "")
+    same_name = _without_second_entries(name_key, _arrived(tables, persons), hub_limit)
+    corroborated = _corroborated(tables, persons, hub_limit)
+    pairs = tuple(np.concatenate([a, b]) for a, b in zip(same_name, corroborated))
+    groups = group_records(len(persons), [passport_key], hub_limit, pairs)
     person = pd.Series(("persons:" + persons["person_id"].astype(str)).to_numpy()[groups], index=persons["person_id"].to_numpy())
 
     organisation = _resolve_organisations(tables, address, hub_limit)
 
     return Resolution(person, organisation, address)
+
+
+def _arrived(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> np.ndarray:
+    """Whether each person record has an arrival through a checkpoint on record."""
+    if "movements" not in tables:
+        return np.zeros(len(persons), dtype=bool)
+    m = tables["movements"]
+    return isin(persons["person_id"], m.loc[m["direction"] == "ARRIVAL", "person_id"]).to_numpy()
+
+
+def _without_second_entries(key: pd.Series, arrived: np.ndarray, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Links within each group of equal ``key`` (same name, birth date, passport country): every
+    record without an arrival joins the group's first record (one with an arrival if any).
+
+    Two records that each entered the country are two people who share a name and a birth date,
+    not one person under a renewed passport (a passport renewed here brings no new arrival).
+    """
+    frame = pd.DataFrame({"key": key.to_numpy(), "arrived": arrived, "pos": np.arange(len(key))})
+    frame = frame[frame["key"] != ""]
+    size = frame.groupby("key")["pos"].transform("size")
+    frame = frame[(size >= 2) & (size <= hub_limit)].sort_values(["key", "arrived", "pos"], ascending=[True, False, True])
+    first = frame.groupby("key")["pos"].transform("first")
+    joining = frame[~frame["arrived"] & (frame["pos"] != first)]
+    return joining["pos"].to_numpy(), first[joining.index].to_numpy()
 
 
 def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:

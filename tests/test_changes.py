@@ -66,7 +66,8 @@ def test_summary_counts_every_kind_and_lists_top_new_and_escalated_as_plain_valu
 def plant_changes(folder: Path) -> None:
     """Edit a copy of the tiny scenario: four visit-permit workers at PT Palembang Tekstil Utama (E05),
     Aung Ko (P29) no longer seen, Ivan Petrov (P28) departed, Park Ji-hoon (P16) now a tourist seen
-    at work, and one fewer resident at the crowded house A04."""
+    at work, Chen Jie (P10) a business visitor rather than a tourist, and one fewer resident at the
+    crowded house A04."""
     def append(name: str, rows: str) -> None:
         with open(folder / name, "a", encoding="utf-8") as fh:
             fh.write(rows)
@@ -86,7 +87,8 @@ def plant_changes(folder: Path) -> None:
     drop("residences.csv", "P29,")
     drop("residences.csv", "P14,A04")
     permits = folder / "permits.csv"
-    permits.write_text(permits.read_text().replace("K016,P16,VISIT,BUSINESS", "K016,P16,VISIT,TOURISM"))
+    permits.write_text(permits.read_text().replace("K016,P16,VISIT,BUSINESS", "K016,P16,VISIT,TOURISM")
+                       .replace("K010,P10,VISIT,TOURISM", "K010,P10,VISIT,BUSINESS"))
 
 
 def test_two_runs_with_planted_changes_give_the_expected_changes_csv(tmp_path: Path):
@@ -102,13 +104,13 @@ def test_two_runs_with_planted_changes_give_the_expected_changes_csv(tmp_path: P
     got = dict(zip(changes["entity_id"], changes["change"]))
     expected = {
         "employers:E05": "NEW", "persons:P40": "NEW", "persons:P41": "NEW", "persons:P42": "NEW", "persons:P43": "NEW",
-        "persons:P16": "ESCALATED", "addresses:A04": "DE_ESCALATED", "persons:P29": "DROPPED", "persons:P28": "DROPPED",
+        "persons:P16": "ESCALATED", "persons:P10": "DE_ESCALATED", "persons:P29": "DROPPED", "persons:P28": "DROPPED",
     }
     assert {k: v for k, v in got.items() if v != "UNCHANGED"} == expected
     unchanged = {k for k, v in got.items() if v == "UNCHANGED"}
     assert {"employers:E02", "employers:E03", "employers:E04", "sponsors:S04", "network:N0001"} <= unchanged
     e02 = changes.set_index("entity_id").loc["employers:E02"]
-    assert e02["score_before"] != e02["score_now"] and e02["band_now"] == "HIGH", "a move inside a band is no re-alert"
+    assert e02["score_before"] != e02["score_now"] and e02["band_before"] == e02["band_now"], "a move inside a band is no re-alert"
     p16 = changes.set_index("entity_id").loc["persons:P16"]
     assert (p16["band_before"], p16["band_now"], p16["score_before"], p16["score_now"]) == ("LOW", "MEDIUM", 24.0, 56.0)
     assert list(changes["change"]) == sorted(changes["change"], key=CHANGE_KINDS.index)
