@@ -3,8 +3,8 @@
 Deterministic rules (probabilistic linkage may come later):
 
 * persons -- the same passport number and passport country; or the same normalised name, birth
-  date and passport country, unless both records entered the country separately (two arrivals:
-  two people); or, where a record has no birth date, the same normalised name and passport
+  date and passport country, unless both records crossed the border on their own (two travel
+  histories: two people); or, where a record has no birth date, the same normalised name and passport
   country corroborated by a shared sponsor, employer or address. Identity attributes decide that
   two records are one human; they are never risk evidence.
 * organisations -- an employer and a sponsor (or two of either) with the same registration number;
@@ -194,7 +194,7 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
     birth = persons["birth_date"].dt.strftime("%Y-%m-%d").fillna("")
     country = persons["passport_country"].fillna("").astype(str)
     name_key = (normalise_names(persons["full_name"]) + "|" + birth + "|" + country).where(birth != "", "")
-    same_name = _without_second_entries(name_key, _arrived(tables, persons), hub_limit)
+    same_name = _without_second_entries(name_key, _crossed(tables, persons), hub_limit)
     corroborated = _corroborated(tables, persons, hub_limit)
     pairs = tuple(np.concatenate([a, b]) for a, b in zip(same_name, corroborated))
     groups = group_records(len(persons), [passport_key], hub_limit, pairs)
@@ -205,22 +205,21 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
     return Resolution(person, organisation, address)
 
 
-def _arrived(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> np.ndarray:
-    """Whether each person record has an arrival through a checkpoint on record."""
+def _crossed(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> np.ndarray:
+    """Whether each person record has crossed a border (arrival or departure) on record."""
     if "movements" not in tables:
         return np.zeros(len(persons), dtype=bool)
-    m = tables["movements"]
-    return isin(persons["person_id"], m.loc[m["direction"] == "ARRIVAL", "person_id"]).to_numpy()
+    return isin(persons["person_id"], tables["movements"]["person_id"]).to_numpy()
 
 
-def _without_second_entries(key: pd.Series, arrived: np.ndarray, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
+def _without_second_entries(key: pd.Series, crossed: np.ndarray, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
     """Links within each group of equal ``key`` (same name, birth date, passport country): every
-    record without an arrival joins the group's first record (one with an arrival if any).
+    record that never crossed a border joins the group's first record (one that crossed, if any).
 
-    Two records that each entered the country are two people who share a name and a birth date,
-    not one person under a renewed passport (a passport renewed here brings no new arrival).
+    Two records that each crossed the border are two people who share a name and a birth date,
+    not one person under a renewed passport (a passport renewed here has no crossings yet).
     """
-    frame = pd.DataFrame({"key": key.to_numpy(), "arrived": arrived, "pos": np.arange(len(key))})
+    frame = pd.DataFrame({"key": key.to_numpy(), "arrived": crossed, "pos": np.arange(len(key))})
     frame = frame[frame["key"] != ""]
     size = frame.groupby("key")["pos"].transform("size")
     frame = frame[(size >= 2) & (size <= hub_limit)].sort_values(["key", "arrived", "pos"], ascending=[True, False, True])
