@@ -77,6 +77,11 @@ class ScoreResult:
         """Scored entities per type."""
         return {t: int((self.scores["entity_type"] == t).sum()) for t in ENTITY_TYPES}
 
+    def __repr__(self) -> str:
+        # short on purpose: a saved notebook keeps this text, and the frames hold personal data
+        counts = ", ".join(f"{n} {t}" for t, n in self.counts.items() if n)
+        return f"ScoreResult(rule set {self.rule_set.version}: {counts}; {len(self.clusters)} clusters)"
+
     def _repr_html_(self) -> str:
         parts = [f"<p>rule set {self.rule_set.version}: {len(self.scores)} leads for review, {len(self.clusters)} clusters</p>"]
         for t in ENTITY_TYPES:

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,8 +49,13 @@ class Ingested:
         """Rows read, accepted and rejected per table, as a frame."""
         return pd.DataFrame.from_dict(self.counts, orient="index")[["read", "accepted", "rejected"]]
 
+    def __repr__(self) -> str:
+        # short on purpose: a saved notebook keeps this text, and the tables hold personal data
+        rejected = sum(c["rejected"] for c in self.counts.values())
+        return f"Ingested({str(self.folder)!r}: {self.rows_read} rows read, {rejected} rejected, {len(self.tables)} tables)"
+
     def _repr_html_(self) -> str:
-        return f"<p>{self.folder.name}: {self.rows_read} rows read</p>" + self.summary().to_html()
+        return f"<p>{html.escape(self.folder.name)}: {self.rows_read} rows read</p>" + self.summary().to_html()
 
 
 def load_folder(path: str | Path) -> Ingested:
