@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from graphkit.arrowops import isin
 from graphkit.indicators import run_indicators
 from graphkit.indicators.context import Context, Thresholds, build_context
 
@@ -127,23 +128,33 @@ def _mode(values: pd.Series) -> pd.Series:
     return counts.drop_duplicates("key").set_index("key")["value"]
 
 
-def _labels(ctx: Context, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Name, office and city to show for every canonical entity (shown, never weighted)."""
+def _labels(ctx: Context, tables: dict[str, pd.DataFrame], wanted) -> pd.DataFrame:
+    """Name, office and city to show for the ``wanted`` canonical entities (shown, never weighted)."""
     res = ctx.resolution
+    wanted = pd.Index(sorted(set(wanted)))
+    humans = wanted[wanted.str.startswith("persons:")]
+    orgs = wanted[wanted.isin(ctx.orgs.index)]
+    places = wanted[wanted.isin(ctx.places.index)]
+    records = res.person[isin(res.person, humans)]
+    records = records[~records.duplicated()]  # the first record of each human names it
     persons = tables["persons"].set_index("person_id")["full_name"]
-    person_name = pd.Series(res.person.index.map(persons), index=res.person.to_numpy())
-    person_name = person_name[~person_name.index.duplicated()]
-    human_city = ctx.residences.sort_values("reported_on", kind="stable").groupby("human")["place"].last().map(ctx.places["city"])
+    person_name = pd.Series(persons.reindex(records.index).to_numpy(), index=records.to_numpy())
+    homes = ctx.residences[isin(ctx.residences["human"], humans)]
+    human_city = homes.sort_values("reported_on", kind="stable").groupby("human")["place"].last().map(ctx.places["city"])
     latest_office = ctx.humans["latest_office"]
-    emp_office = _mode(ctx.employment.set_index("org")["human"].map(latest_office))
-    spon_office = _mode(ctx.permits.set_index("sponsor")["office"])
-    place_office = _mode(ctx.residences.set_index("place")["human"].map(latest_office))
+    jobs = ctx.employment[isin(ctx.employment["org"], orgs)]
+    emp_office = _mode(jobs.set_index("org")["human"].map(latest_office))
+    sponsored = ctx.permits[isin(ctx.permits["sponsor"], orgs)]
+    spon_office = _mode(sponsored.set_index("sponsor")["office"])
+    residents = ctx.residences[isin(ctx.residences["place"], places)]
+    place_office = _mode(residents.set_index("place")["human"].map(latest_office))
     frames = [
-        pd.DataFrame({"name": person_name, "office": latest_office.reindex(person_name.index),
-                      "city": human_city.reindex(person_name.index)}),
-        pd.DataFrame({"name": ctx.orgs["name"], "office": emp_office.reindex(ctx.orgs.index).fillna(spon_office.reindex(ctx.orgs.index)),
-                      "city": ctx.orgs["city"]}),
-        pd.DataFrame({"name": ctx.places["name"], "office": place_office.reindex(ctx.places.index), "city": ctx.places["city"]}),
+        pd.DataFrame({"name": person_name.reindex(humans), "office": latest_office.reindex(humans),
+                      "city": human_city.reindex(humans)}),
+        pd.DataFrame({"name": ctx.orgs["name"].reindex(orgs), "city": ctx.orgs["city"].reindex(orgs),
+                      "office": emp_office.reindex(orgs).fillna(spon_office.reindex(orgs))}),
+        pd.DataFrame({"name": ctx.places["name"].reindex(places), "office": place_office.reindex(places),
+                      "city": ctx.places["city"].reindex(places)}),
     ]
     return pd.concat(frames)
 
@@ -177,8 +188,7 @@ def score_tables(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds 
     member_sources = dict(zip(member_ids, res.source_ids_of(member_ids)))
     for network, members in network_members.items():
         own[network] = ";".join(sorted(s for m in members for s in member_sources[m].split(";")))
-    labels = _labels(ctx, tables)
-    labels = labels[~labels.index.duplicated()]
+    labels = _labels(ctx, tables, set(scored["entity_id"]) | set(member_ids))
     scored["source_ids"] = scored["entity_id"].map(own)
     for col in ("name", "office", "city"):
         scored[col] = scored["entity_id"].map(labels[col])

@@ -26,7 +26,7 @@ import pandas as pd
 
 from graphkit.arrowops import isin
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import Context, strength_from_pvalue, tail_pvalue
+from graphkit.indicators.context import Context, shrunk_rate, surprising
 
 CODE = "ADDRESS_CROWDING"
 ENTITY = "ADDRESS"
@@ -66,9 +66,8 @@ def run(ctx: Context) -> pd.DataFrame:
     per = _count(residents_)
     if per.empty:
         return empty_reasons()
-    base = (per["k"].sum() + PRIOR_RATE * PRIOR_WEIGHT) / (per["n"].sum() + PRIOR_WEIGHT)
-    per["p"] = tail_pvalue(per["k"].to_numpy(), per["n"].to_numpy(), base)
-    flagged = per[(per["k"] >= ctx.thresholds.min_crowd) & (per["p"] < ctx.thresholds.alpha)]
+    base = float(shrunk_rate(per["k"].sum(), per["n"].sum(), PRIOR_RATE, PRIOR_WEIGHT))
+    flagged = surprising(per, base, ctx.thresholds.alpha, min_k=ctx.thresholds.min_crowd)
     if flagged.empty:
         return empty_reasons()
     evidence = residents_[residents_["irregular"] & residents_["place"].isin(flagged.index)].groupby("place")["human"].agg(tuple)
@@ -77,5 +76,4 @@ def run(ctx: Context) -> pd.DataFrame:
         f"where {r.n * base:.1f} would be expected at the {base:.1%} baseline (tail p={r.p:.1e})"
         for r in flagged.itertuples()
     ]
-    return reason_frame(ENTITY, flagged.index, CODE, strength_from_pvalue(flagged["p"].to_numpy(), ctx.thresholds.alpha),
-                        [evidence[p] for p in flagged.index], texts)
+    return reason_frame(ENTITY, flagged.index, CODE, flagged["strength"], [evidence[p] for p in flagged.index], texts)

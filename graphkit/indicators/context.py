@@ -226,6 +226,24 @@ def tail_pvalue(k: np.ndarray, n: np.ndarray, p: float | np.ndarray) -> np.ndarr
     return binom.sf(np.asarray(k) - 1, np.asarray(n), p)
 
 
+def shrunk_rate(k, n, prior_rate: float, prior_weight: float):
+    """A base rate ``k / n`` shrunk toward ``prior_rate`` worth ``prior_weight`` trials, so that a
+    small world -- one district, a test fixture -- is not judged against its own outliers.
+
+    >>> round(shrunk_rate(11, 24, 0.02, 500), 3)
+    0.04
+    """
+    return (k + prior_rate * prior_weight) / (n + prior_weight)
+
+
+def surprising(per: pd.DataFrame, base, alpha: float, min_k: int) -> pd.DataFrame:
+    """Rows of ``per`` (columns ``n`` trials, ``k`` events) whose ``k`` is at least ``min_k`` and
+    improbably high at ``base`` rate, with their tail ``p`` and reason ``strength``."""
+    per = per.assign(p=tail_pvalue(per["k"].to_numpy(), per["n"].to_numpy(), np.asarray(base, dtype=float)))
+    flagged = per[(per["k"] >= min_k) & (per["p"] < alpha)]
+    return flagged.assign(strength=strength_from_pvalue(flagged["p"].to_numpy(), alpha))
+
+
 def strength_from_pvalue(p: np.ndarray, alpha: float, full_at: float = 1e-30) -> np.ndarray:
     """Map a tail p-value below ``alpha`` to a strength in [0.5, 1], log-linearly.
 

@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import Context, strength_from_pvalue, tail_pvalue
+from graphkit.indicators.context import Context, shrunk_rate, surprising
 
 CODE = "EMP_VISIT_WORKFORCE"
 ENTITY = "EMPLOYER"
-# The base rate is shrunk toward a prior (2% of foreign workers on visit permits, worth 500 workers)
-# so that a small world -- one district, a test fixture -- is not judged against its own outliers.
+# The base rate is shrunk toward a prior: 2% of foreign workers on visit permits, worth 500 workers.
 PRIOR_RATE, PRIOR_WEIGHT = 0.02, 500
 
 READS = ("employment.person_id", "employment.employer_id", "employment.end_date", "permits.permit_type",
@@ -65,9 +64,8 @@ def run(ctx: Context) -> pd.DataFrame:
     per_org = _count(pairs)
     if per_org.empty or per_org["n"].sum() == 0:
         return empty_reasons()
-    base = float((per_org["k"].sum() + PRIOR_RATE * PRIOR_WEIGHT) / (per_org["n"].sum() + PRIOR_WEIGHT))
-    per_org["p"] = tail_pvalue(per_org["k"].to_numpy(), per_org["n"].to_numpy(), base)
-    flagged = per_org[(per_org["k"] >= 2) & (per_org["p"] < ctx.thresholds.alpha)]
+    base = float(shrunk_rate(per_org["k"].sum(), per_org["n"].sum(), PRIOR_RATE, PRIOR_WEIGHT))
+    flagged = surprising(per_org, base, ctx.thresholds.alpha, min_k=2)
     if flagged.empty:
         return empty_reasons()
     visitors = pairs[pairs["visit"] & pairs["org"].isin(flagged.index)]
@@ -77,5 +75,4 @@ def run(ctx: Context) -> pd.DataFrame:
         f"at the {base:.1%} base rate (tail p={r.p:.1e})"
         for r in flagged.itertuples()
     ]
-    return reason_frame(ENTITY, flagged.index, CODE, strength_from_pvalue(flagged["p"].to_numpy(), ctx.thresholds.alpha),
-                        [evidence[o] for o in flagged.index], texts)
+    return reason_frame(ENTITY, flagged.index, CODE, flagged["strength"], [evidence[o] for o in flagged.index], texts)

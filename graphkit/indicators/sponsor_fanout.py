@@ -26,14 +26,14 @@ from __future__ import annotations
 import pandas as pd
 
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import Context, strength_from_pvalue, tail_pvalue
+from graphkit.indicators.context import Context, shrunk_rate, surprising
 
 CODE = "SPONSOR_FANOUT"
 ENTITY = "SPONSOR"
 READS = ("permits.sponsor_id", "permits.person_id", "permits.permit_type", "sponsors.sponsor_type",
          "employment.employer_id", "employment.end_date", "residences.address_id")
 # Baseline share of sponsored people working for someone other than their sponsor, shrunk toward a
-# prior of 5% worth 200 people so that a small world is not judged against its own outliers.
+# prior of 5% worth 200 people.
 PRIOR_RATE, PRIOR_WEIGHT = 0.05, 200
 MIN_WORKING_ELSEWHERE = 3
 
@@ -73,12 +73,10 @@ def run(ctx: Context) -> pd.DataFrame:
     per = measure(ctx)
     if per.empty:
         return empty_reasons()
-    base = per.groupby("individual").apply(
-        lambda g: (g["k"].sum() + PRIOR_RATE * PRIOR_WEIGHT) / (g["n"].sum() + PRIOR_WEIGHT), include_groups=False
-    )
-    per["base"] = per["individual"].map(base)
-    per["p"] = tail_pvalue(per["k"].to_numpy(), per["n"].to_numpy(), per["base"].to_numpy())
-    flagged = per[(per["k"] >= MIN_WORKING_ELSEWHERE) & (per["employers"] >= 2) & (per["p"] < ctx.thresholds.alpha)]
+    totals = per.groupby("individual")[["k", "n"]].sum()
+    per["base"] = per["individual"].map(shrunk_rate(totals["k"], totals["n"], PRIOR_RATE, PRIOR_WEIGHT))
+    spread = per[per["employers"] >= 2]
+    flagged = surprising(spread, spread["base"], ctx.thresholds.alpha, min_k=MIN_WORKING_ELSEWHERE)
     if flagged.empty:
         return empty_reasons()
     evidence = _sponsored(ctx)[1]
@@ -90,5 +88,4 @@ def run(ctx: Context) -> pd.DataFrame:
         for r in flagged.itertuples()
     ]
     types = ctx.orgs["entity_type"].reindex(flagged.index).fillna(ENTITY)
-    return reason_frame(types.to_numpy(), flagged.index, CODE, strength_from_pvalue(flagged["p"].to_numpy(), ctx.thresholds.alpha),
-                        [evidence[s] for s in flagged.index], texts)
+    return reason_frame(types.to_numpy(), flagged.index, CODE, flagged["strength"], [evidence[s] for s in flagged.index], texts)
