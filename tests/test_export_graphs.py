@@ -19,15 +19,8 @@ from graphkit.datasets import tiny_path
 from graphkit.errors import GraphkitError
 from graphkit.export.graphs import _asset, export_gexf, export_graph, neighbourhood, node_id, render_html, safe_json
 from graphkit.privacy import Pseudonymiser
+from tests.xss import XSS
 
-XSS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    '" onmouseover="alert(1)',
-    "javascript:alert(1)",
-    "</script><script>alert(1)</script>",
-    "'-alert(1)-'",
-]
 DAY = pd.Timestamp("2026-01-01")
 DATA_BLOCK = re.compile(r'<script id="graph-data" type="application/json">(.*?)</script>', re.S)
 

@@ -10,15 +10,8 @@ import pytest
 
 from graphkit.errors import GraphkitError
 from graphkit.export.report import render_report
+from tests.xss import XSS
 
-XSS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    '" onmouseover="alert(1)',
-    "javascript:alert(1)",
-    "</script><script>alert(1)</script>",
-    "'-alert(1)-'",
-]
 
 MANIFEST = {
     "contract_version": "1",

@@ -18,20 +18,12 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from graphkit.datasets import tiny_path
 from graphkit.export.graphs import export_graph
 from graphkit.jobs import run_load
+from tests.xss import XSS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
-
-XSS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    '" onmouseover="alert(1)',
-    "javascript:alert(1)",
-    "</script><script>alert(1)</script>",
-    "'-alert(1)-'",
-]
 
 
 @pytest.fixture(scope="session")
