@@ -194,9 +194,14 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
     birth = persons["birth_date"].dt.strftime("%Y-%m-%d").fillna("")
     country = persons["passport_country"].fillna("").astype(str)
     name_key = (normalise_names(persons["full_name"]) + "|" + birth + "|" + country).where(birth != "", "")
-    same_name = _without_second_entries(name_key, _crossed(tables, persons), hub_limit)
-    corroborated = _corroborated(tables, persons, hub_limit)
-    pairs = tuple(np.concatenate([a, b]) for a, b in zip(same_name, corroborated))
+    crossed = _crossed(tables, persons)
+    same_name, ambiguous = _without_second_entries(name_key, crossed, hub_limit)
+    undated = persons["birth_date"].isna().to_numpy()
+    who = normalise_names(persons["full_name"]) + "|" + country
+    links = [same_name,
+             _corroborated(tables, persons, who, undated, ~undated, hub_limit),
+             _corroborated(tables, persons, name_key, ambiguous, crossed, hub_limit)]
+    pairs = tuple(np.concatenate(side) for side in zip(*links))
     groups = group_records(len(persons), [passport_key], hub_limit, pairs)
     person = pd.Series(("persons:" + persons["person_id"].astype(str)).to_numpy()[groups], index=persons["person_id"].to_numpy())
 
@@ -212,34 +217,43 @@ def _crossed(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> np.ndarr
     return isin(persons["person_id"], tables["movements"]["person_id"]).to_numpy()
 
 
-def _without_second_entries(key: pd.Series, crossed: np.ndarray, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
+def _without_second_entries(key: pd.Series, crossed: np.ndarray, hub_limit: int) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     """Links within each group of equal ``key`` (same name, birth date, passport country): every
-    record that never crossed a border joins the group's first record (one that crossed, if any).
+    record that never crossed a border joins the one record of the group that did (or, when none
+    did, the group's first record).
 
     Two records that each crossed the border are two people who share a name and a birth date,
-    not one person under a renewed passport (a passport renewed here has no crossings yet).
+    not one person under a renewed passport (a passport renewed here has no crossings yet). Where
+    a group has several such people, which one a record without crossings belongs to is left to
+    corroboration: the second value marks those records.
     """
-    frame = pd.DataFrame({"key": key.to_numpy(), "arrived": crossed, "pos": np.arange(len(key))})
+    frame = pd.DataFrame({"key": key.to_numpy(), "crossed": crossed, "pos": np.arange(len(key))})
     frame = frame[frame["key"] != ""]
     size = frame.groupby("key")["pos"].transform("size")
-    frame = frame[(size >= 2) & (size <= hub_limit)].sort_values(["key", "arrived", "pos"], ascending=[True, False, True])
+    frame = frame[(size >= 2) & (size <= hub_limit)].sort_values(["key", "crossed", "pos"], ascending=[True, False, True])
+    travellers = frame.groupby("key")["crossed"].transform("sum")
     first = frame.groupby("key")["pos"].transform("first")
-    joining = frame[~frame["arrived"] & (frame["pos"] != first)]
-    return joining["pos"].to_numpy(), first[joining.index].to_numpy()
+    placing = ~frame["crossed"] & (frame["pos"] != first)
+    joining = frame[placing & (travellers <= 1)]
+    ambiguous = np.zeros(len(key), dtype=bool)
+    ambiguous[frame.loc[placing & (travellers > 1), "pos"].to_numpy()] = True
+    return (joining["pos"].to_numpy(), first[joining.index].to_numpy()), ambiguous
 
 
-def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """Links from each record without a birth date to a record with the same name and passport
-    country that shares a sponsor, employer or address with it (dated records first).
+def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, who: pd.Series, needs: np.ndarray,
+                  preferred: np.ndarray, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Links from each record that ``needs`` corroboration to a record with the same ``who`` key
+    that shares a sponsor, employer or address with it (``preferred`` records first).
 
+    Used for records without a birth date (``who`` = name and passport country) and for records
+    that could belong to several same-named travellers (``who`` = name, birth date and country).
     Works on integer codes: at a million persons, common names make string keys too slow.
     """
     none = np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    undated = persons["birth_date"].isna().to_numpy()
-    if not undated.any():
+    if not needs.any():
         return none
-    who = pd.factorize(normalise_names(persons["full_name"]) + "|" + persons["passport_country"].fillna("").astype(str))[0]
-    named_like_undated = np.isin(who, np.unique(who[undated]))
+    who = pd.factorize(who)[0]
+    named_like = np.isin(who, np.unique(who[needs]))
     ids = pd.Index(persons["person_id"])
     parts = []
     for number, (table, col) in enumerate((("permits", "sponsor_id"), ("employment", "employer_id"), ("residences", "address_id"))):
@@ -248,22 +262,23 @@ def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_li
         t = tables[table]
         pos = ids.get_indexer(t["person_id"])
         keep = (pos >= 0) & t[col].notna().to_numpy()
-        keep[keep] = named_like_undated[pos[keep]]
+        keep[keep] = named_like[pos[keep]]
         anchor = pd.factorize(t[col].to_numpy()[keep])[0]
         parts.append(pd.DataFrame({"pos": pos[keep], "anchor": anchor.astype(np.int64) * 4 + number}))
     if not parts:
         return none
     links = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
     links["key"] = who[links["pos"].to_numpy()].astype(np.int64) * (int(links["anchor"].max()) + 1) + links["anchor"]
-    links["dated"] = ~undated[links["pos"].to_numpy()]
+    links["needs"] = needs[links["pos"].to_numpy()]
+    links["preferred"] = preferred[links["pos"].to_numpy()]
     grouped = links.groupby("key")
-    size, has_undated = grouped["pos"].transform("nunique"), ~grouped["dated"].transform("all")
-    links = links[(size >= 2) & (size <= hub_limit) & has_undated]
+    size, has_need = grouped["pos"].transform("nunique"), grouped["needs"].transform("any")
+    links = links[(size >= 2) & (size <= hub_limit) & has_need]
     if links.empty:
         return none
-    links = links.sort_values(["key", "dated", "pos"], ascending=[True, False, True], kind="stable")
+    links = links.sort_values(["key", "preferred", "pos"], ascending=[True, False, True], kind="stable")
     first = links.groupby("key")["pos"].transform("first")
-    joining = links[~links["dated"] & (links["pos"] != first)]
+    joining = links[links["needs"] & (links["pos"] != first)]
     return joining["pos"].to_numpy(), first[joining.index].to_numpy()
 
 

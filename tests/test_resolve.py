@@ -73,3 +73,17 @@ def test_normalisation():
 def test_group_records_ignores_values_over_the_hub_limit():
     key = pd.Series(["h"] * 5 + ["a", "a"])
     assert group_records(7, [key], hub_limit=4).tolist() == [0, 1, 2, 3, 4, 5, 5]
+
+
+def test_two_travellers_sharing_a_name_stay_two_and_a_renewed_record_joins_the_one_it_shares_an_employer_with():
+    tables = persons("""
+person_id,full_name,birth_date,passport_no,passport_country
+P1,He Jing,1999-05-16,E1,CHN
+P2,He Jing,1999-05-16,E2,CHN
+P3,He  Jing,1999-05-16,E3,CHN
+""")
+    tables["movements"] = frame("person_id,direction,date\nP1,ARRIVAL,2023-02-07\nP2,ARRIVAL,2024-01-01\n")
+    tables["employment"] = frame("person_id,employer_id\nP2,E7\nP3,E7\nP1,E9\n")
+    r = resolve(tables)
+    assert r.person["P1"] != r.person["P2"]
+    assert r.person["P3"] == r.person["P2"]
