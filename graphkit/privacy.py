@@ -106,3 +106,22 @@ def personal_columns(table: str) -> dict[str, str]:
     {'full_name': 'name', 'passport_no': 'document'}
     """
     return {c.name: c.personal for c in load_schema().table(table).columns if c.personal}
+
+
+#: An individual sponsor is a person: their name and national id are personal too.
+_INDIVIDUAL_SPONSOR = {"name": "name", "registration_no": "document"}
+
+
+def personal_values(table: str, row: dict) -> dict[str, str]:
+    """``{column: kind}`` of one row's personal values: the schema's personal columns, plus the
+    name and national id of an individual sponsor.
+
+    >>> personal_values("sponsors", {"sponsor_type": "INDIVIDUAL", "name": "Budi"})
+    {'name': 'name', 'registration_no': 'document'}
+    >>> personal_values("sponsors", {"sponsor_type": "ORGANIZATION", "name": "PT Maju"})
+    {}
+    """
+    found = personal_columns(table)
+    if table == "sponsors" and str(row.get("sponsor_type", "")).upper() == "INDIVIDUAL":
+        found = {**found, **_INDIVIDUAL_SPONSOR}
+    return found

@@ -85,7 +85,10 @@ def test_a_pseudonymised_score_run_leaks_no_name_or_passport_number(tmp_path):
     run_score(tiny_path(), tmp_path / "a", settings)
     run_score(tiny_path(), tmp_path / "b", settings)
     persons = pd.read_csv(tiny_path() / "persons.csv", dtype=str, keep_default_na=False)
+    sponsors = pd.read_csv(tiny_path() / "sponsors.csv", dtype=str, keep_default_na=False)
+    people = sponsors[sponsors["sponsor_type"] == "INDIVIDUAL"]
     secrets = {v for v in persons["full_name"].tolist() + persons["passport_no"].tolist() if len(v) >= 4}
+    secrets |= set(people["name"]) | set(people["registration_no"])
     files = [p for p in (tmp_path / "a").rglob("*") if p.is_file()]
     assert len(files) > 5
     for path in files:

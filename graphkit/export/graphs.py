@@ -52,7 +52,7 @@ from scipy.spatial import cKDTree
 from graphkit.errors import GraphkitError
 from graphkit.export.tables import atomic_write
 from graphkit.graphmodel import RelationshipSet
-from graphkit.privacy import Pseudonymiser, personal_columns
+from graphkit.privacy import Pseudonymiser, personal_columns, personal_values
 from graphkit.schema import load_schema
 
 MORE = "More"
@@ -686,10 +686,11 @@ def node_id(entity_id: str) -> str:
 
 def _pseudonymise(graph: nx.MultiDiGraph, pseudonymiser: Pseudonymiser) -> None:
     schema = load_schema()
-    by_label = {t.node: personal_columns(t.name) for t in schema.tables if t.node}
+    table_of = {t.node: t.name for t in schema.tables if t.node}
     by_type = {t.edge.type: personal_columns(t.name) for t in schema.tables if t.edge}
     for _, d in graph.nodes(data=True):
-        for column, kind in by_label.get(d["label"], {}).items():
+        personal = personal_values(table_of[d["label"]], d["props"]) if d["label"] in table_of else {}
+        for column, kind in personal.items():
             if column in d["props"]:
                 d["props"][column] = pseudonymiser.value(kind, d["props"][column])
     for _, _, d in graph.edges(data=True):
