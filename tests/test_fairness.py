@@ -45,7 +45,7 @@ def test_permuting_protected_attributes_changes_no_score(tmp_path: Path, seed: i
     settings = Settings(as_of=dt.date(2026, 11, 1))
     permute_protected(tiny_path(), tmp_path / "permuted", seed)
     before = run_score(tiny_path(), tmp_path / "a", settings)
-    after = run_score(tmp_path / "permuted", tmp_path / "b", settings)
+    run_score(tmp_path / "permuted", tmp_path / "b", settings)
     assert len(before.result.scores) > 0
     for name in ("scores.csv", "clusters.csv", "evidence.csv"):
         a = (tmp_path / "a" / name).read_bytes()

@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from graphkit.indicators.base import empty_reasons, reason_frame

@@ -7,7 +7,6 @@ the graph of a clean load. The driver is made by the caller (see :func:`connect`
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import time
 from collections.abc import Iterator

@@ -17,7 +17,7 @@ def neo4j_settings(server) -> Settings:
 
 
 def test_scores_identical_on_both_backends_and_written_back(neo4j_clean, neo4j_server, tmp_path: Path):
-    memory = run_score(tiny_path(), tmp_path / "memory", Settings(as_of=AS_OF))
+    run_score(tiny_path(), tmp_path / "memory", Settings(as_of=AS_OF))
     graph = run_score(tiny_path(), tmp_path / "neo4j", neo4j_settings(neo4j_server))
     graph.load.store.driver.close()
     for name in ("scores.csv", "clusters.csv", "evidence.csv", "rejects.csv"):
