@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,3 +38,36 @@ def isin(series: pd.Series, values: Iterable) -> pd.Series:
         pool = pool.cast(cells.type)
     found = pc.fill_null(pc.is_in(cells, value_set=pool), False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index)
+
+
+def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``keys.map(mapping)`` for string keys, through Arrow's ``index_in`` (missing keys: NA).
+
+    >>> lookup(pd.Series(["P2", "P9", None]), pd.Series(["x", "y"], index=["P1", "P2"])).tolist()
+    ['y', nan, nan]
+    """
+    cells = _arrow_strings(keys)
+    pool = _arrow_strings(pd.Index(mapping.index))
+    if pool.type != cells.type:
+        pool = pool.cast(cells.type)
+    at = pc.index_in(cells, value_set=pool).to_numpy(zero_copy_only=False)
+    found = ~pd.isna(at)
+    values = mapping.to_numpy()
+    out = np.full(len(keys), None, dtype=object)
+    out[found] = values[at[found].astype(np.int64)]
+    dtype = mapping.dtype if pd.api.types.is_string_dtype(mapping.dtype) else None
+    return pd.Series(out, index=keys.index, dtype=dtype)
+
+
+def positions(keys: pd.Series, values) -> np.ndarray:
+    """Position of each key among ``values`` (-1 when absent): ``Index.get_indexer`` through Arrow.
+
+    >>> positions(pd.Series(["b", "z", "a"]), pd.Series(["a", "b"])).tolist()
+    [1, -1, 0]
+    """
+    cells = _arrow_strings(keys)
+    pool = _arrow_strings(values if isinstance(values, (pd.Series, pd.Index)) else pd.Index(list(values)))
+    if pool.type != cells.type:
+        pool = pool.cast(cells.type)
+    at = pc.index_in(cells, value_set=pool)
+    return pc.fill_null(at, -1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -42,7 +42,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graphkit.arrowops import isin
+from graphkit.arrowops import isin, positions
 
 HUB_LIMIT = 25
 
@@ -54,8 +54,8 @@ _ADDRESS_WORDS = [
     (r"\b(gg|gang)\b", "gang"),
     (r"\b(jend|jendral|jenderal)\b", "jenderal"),
     (r"\b(kpt|kapt|kapten)\b", "kapten"),
-    (r"\brt\s*0*(\d+)", r"rt \1"),
-    (r"\brw\s*0*(\d+)", r"rw \1"),
+    (r"\brt\s*0*", "rt "),  # no group references: those fall back to Python's re, row by row
+    (r"\brw\s*0*", "rw "),
 ]
 
 
@@ -198,9 +198,10 @@ def resolve(tables: dict[str, pd.DataFrame], hub_limit: int = HUB_LIMIT) -> Reso
     same_name, ambiguous = _without_second_entries(name_key, crossed, hub_limit)
     undated = persons["birth_date"].isna().to_numpy()
     who = normalise_names(persons["full_name"]) + "|" + country
+    anchors = _anchors(tables, persons)
     links = [same_name,
-             _corroborated(tables, persons, who, undated, ~undated, hub_limit),
-             _corroborated(tables, persons, name_key, ambiguous, crossed, hub_limit)]
+             _corroborated(anchors, who, undated, ~undated, hub_limit),
+             _corroborated(anchors, name_key, ambiguous, crossed, hub_limit)]
     pairs = tuple(np.concatenate(side) for side in zip(*links))
     groups = group_records(len(persons), [passport_key], hub_limit, pairs)
     person = pd.Series(("persons:" + persons["person_id"].astype(str)).to_numpy()[groups], index=persons["person_id"].to_numpy())
@@ -240,7 +241,24 @@ def _without_second_entries(key: pd.Series, crossed: np.ndarray, hub_limit: int)
     return (joining["pos"].to_numpy(), first[joining.index].to_numpy()), ambiguous
 
 
-def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, who: pd.Series, needs: np.ndarray,
+def _anchors(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> pd.DataFrame:
+    """Every (person record position, anchor code) for the sponsors, employers and addresses a
+    record is linked to (both corroboration passes use it)."""
+    parts = []
+    for number, (table, col) in enumerate((("permits", "sponsor_id"), ("employment", "employer_id"), ("residences", "address_id"))):
+        if table not in tables:
+            continue
+        t = tables[table]
+        pos = positions(t["person_id"], persons["person_id"])
+        keep = (pos >= 0) & t[col].notna().to_numpy()
+        anchor = pd.factorize(t[col].to_numpy()[keep])[0]
+        parts.append(pd.DataFrame({"pos": pos[keep], "anchor": anchor.astype(np.int64) * 4 + number}))
+    if not parts:
+        return pd.DataFrame({"pos": pd.Series(dtype=np.int64), "anchor": pd.Series(dtype=np.int64)})
+    return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
+
+
+def _corroborated(anchors: pd.DataFrame, who: pd.Series, needs: np.ndarray,
                   preferred: np.ndarray, hub_limit: int) -> tuple[np.ndarray, np.ndarray]:
     """Links from each record that ``needs`` corroboration to a record with the same ``who`` key
     that shares a sponsor, employer or address with it (``preferred`` records first).
@@ -253,21 +271,9 @@ def _corroborated(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, who: p
     if not needs.any():
         return none
     who = pd.factorize(who)[0]
-    named_like = np.isin(who, np.unique(who[needs]))
-    ids = pd.Index(persons["person_id"])
-    parts = []
-    for number, (table, col) in enumerate((("permits", "sponsor_id"), ("employment", "employer_id"), ("residences", "address_id"))):
-        if table not in tables:
-            continue
-        t = tables[table]
-        pos = ids.get_indexer(t["person_id"])
-        keep = (pos >= 0) & t[col].notna().to_numpy()
-        keep[keep] = named_like[pos[keep]]
-        anchor = pd.factorize(t[col].to_numpy()[keep])[0]
-        parts.append(pd.DataFrame({"pos": pos[keep], "anchor": anchor.astype(np.int64) * 4 + number}))
-    if not parts:
+    links = anchors[np.isin(who[anchors["pos"].to_numpy()], np.unique(who[needs]))].copy()
+    if links.empty:
         return none
-    links = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
     links["key"] = who[links["pos"].to_numpy()].astype(np.int64) * (int(links["anchor"].max()) + 1) + links["anchor"]
     links["needs"] = needs[links["pos"].to_numpy()]
     links["preferred"] = preferred[links["pos"].to_numpy()]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from graphkit.arrowops import lookup, positions
 from graphkit.resolve import Resolution, normalise_documents, resolve
 
 #: Contract columns the context itself reads to build its frames (identity columns are read only
@@ -95,25 +96,25 @@ def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds
 
     permits = _sorted(_table(tables, "permits", ["permit_id", "person_id", "permit_type", "purpose", "sponsor_id",
                                                  "issued_on", "expires_on", "office"]), ["permit_id"])
-    permits["human"] = permits["person_id"].map(res.person)
-    permits["sponsor"] = ("sponsors:" + permits["sponsor_id"].astype("object")).map(org_of)
+    permits["human"] = lookup(permits["person_id"], res.person)
+    permits["sponsor"] = lookup("sponsors:" + permits["sponsor_id"], org_of)
     permits["valid"] = (permits["issued_on"] <= as_of) & (permits["expires_on"] >= as_of)
 
     employment = _sorted(_table(tables, "employment", ["person_id", "employer_id", "source", "start_date", "end_date"]),
                          ["person_id", "employer_id", "source", "start_date"])
-    employment["human"] = employment["person_id"].map(res.person)
-    employment["org"] = ("employers:" + employment["employer_id"].astype("object")).map(org_of)
+    employment["human"] = lookup(employment["person_id"], res.person)
+    employment["org"] = lookup("employers:" + employment["employer_id"], org_of)
     employment["record"] = "employment:" + employment["person_id"].astype(str) + "|" + employment["employer_id"].astype(str)
     recent = as_of - pd.Timedelta(days=thresholds.lookback_days)
     employment["current"] = employment["end_date"].isna() | (employment["end_date"] >= recent)
 
     residences = _sorted(_table(tables, "residences", ["person_id", "address_id", "reported_on"]),
                          ["person_id", "address_id", "reported_on"])
-    residences["human"] = residences["person_id"].map(res.person)
-    residences["place"] = residences["address_id"].map(res.address)
+    residences["human"] = lookup(residences["person_id"], res.person)
+    residences["place"] = lookup(residences["address_id"], res.address)
 
     movements = _sorted(_table(tables, "movements", ["person_id", "direction", "date"]), ["person_id", "direction", "date"])
-    movements["human"] = movements["person_id"].map(res.person)
+    movements["human"] = lookup(movements["person_id"], res.person)
 
     humans = _humans(res, permits, movements, as_of)
     orgs, org_ids = _orgs(tables, res)
@@ -124,7 +125,7 @@ def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds
 def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     # Grouped on integer codes and placed by position: string keys and index alignment cost
     # seconds per column at a million people.
-    index = pd.Index(sorted(res.person.unique()), name="human")
+    index = pd.Index(pd.unique(res.person), name="human").sort_values()
     columns: dict[str, object] = {}
 
     def place(values, at: np.ndarray, fill) -> pd.Series:
@@ -133,12 +134,12 @@ def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_
         return out
 
     codes, uniques = pd.factorize(permits["human"])
-    at = index.get_indexer(uniques)
+    at = positions(pd.Series(uniques), index)
     # permits are in permit_id order and lexsort is stable: ties on dates keep the highest permit_id last
     order = np.lexsort((permits["expires_on"].to_numpy(), permits["issued_on"].to_numpy(), codes))
     last = order[np.r_[codes[order][1:] != codes[order][:-1], True]] if len(order) else order
     latest = permits.iloc[last]
-    latest_at = index.get_indexer(latest["human"])
+    latest_at = positions(latest["human"], index)
     for col, source in (("latest_permit", "permit_id"), ("latest_type", "permit_type"), ("latest_purpose", "purpose"),
                         ("latest_issued", "issued_on"), ("latest_office", "office")):
         columns[col] = place(latest[source].to_numpy(), latest_at, pd.NaT if source == "issued_on" else None)
@@ -151,7 +152,7 @@ def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_
     columns["valid_permit"] = place(by_human["valid"].to_numpy(), at[by_human.index], False).astype(bool)
     columns["work_permit"] = place(by_human["work"].to_numpy(), at[by_human.index], False).astype(bool)
     m_codes, m_uniques = pd.factorize(movements["human"])
-    m_at = index.get_indexer(m_uniques)
+    m_at = positions(pd.Series(m_uniques), index)
     arrival = (movements["direction"] == "ARRIVAL").to_numpy()
     dates = movements["date"].to_numpy()
     for is_arrival, col in ((True, "last_arrival"), (False, "last_departure")):
