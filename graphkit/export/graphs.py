@@ -699,8 +699,21 @@ def _pseudonymise(graph: nx.MultiDiGraph, pseudonymiser: Pseudonymiser) -> None:
                 d[column] = pseudonymiser.value(kind, d[column])
 
 
+_RISKS: dict[int, tuple[pd.DataFrame, dict[str, float]]] = {}
+
+
 def _risk_from_scores(scores: pd.DataFrame) -> dict[str, float]:
-    """Highest score of any scored entity each node was merged into."""
+    """Highest score of any scored entity each node was merged into (computed once per scores frame:
+    a run exports many graphs from the same scores)."""
+    cached = _RISKS.get(id(scores))
+    if cached is not None and cached[0] is scores:
+        return cached[1]
+    _RISKS.clear()
+    _RISKS[id(scores)] = (scores, _risk_of(scores))
+    return _RISKS[id(scores)][1]
+
+
+def _risk_of(scores: pd.DataFrame) -> dict[str, float]:
     risk: dict[str, float] = {}
     for source_ids, score in zip(scores["source_ids"].astype(str), pd.to_numeric(scores["score"], errors="coerce")):
         if score != score:
