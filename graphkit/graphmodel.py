@@ -55,12 +55,7 @@ class RelationshipSet:
     @property
     def name(self) -> str:
         """A stable name, e.g. ``person_holds_permit`` (also the name of its load statement)."""
-        return set_name(self.start_label, self.type, self.end_label)
-
-
-def set_name(start_label: str, rel_type: str, end_label: str) -> str:
-    """The name of a relationship set, e.g. ``person_holds_permit``."""
-    return f"{snake_case(start_label)}_{rel_type.lower()}_{snake_case(end_label)}"
+        return f"{snake_case(self.start_label)}_{self.type.lower()}_{snake_case(self.end_label)}"
 
 
 def snake_case(label: str) -> str:
@@ -147,31 +142,3 @@ def relationship_sets(tables: dict[str, pd.DataFrame], schema: Schema | None = N
             )
             out.append(RelationshipSet(edge.type, start, end, table.key_property, rel))
     return out
-
-
-def relationship_counts(tables: dict[str, pd.DataFrame], schema: Schema | None = None) -> dict[str, int]:
-    """How many relationships each set of :func:`relationship_sets` holds, without building them.
-
-    >>> from graphkit import load_folder
-    >>> from graphkit.datasets import tiny_path
-    >>> tables = load_folder(tiny_path()).tables
-    >>> relationship_counts(tables) == {r.name: len(r.frame) for r in relationship_sets(tables)}
-    True
-    """
-    schema = schema or load_schema()
-    sizes = {}
-    for table in schema.tables:
-        if table.name not in tables:
-            continue
-        frame = tables[table.name]
-        if table.node:
-            for col in table.references:
-                target = schema.table(col.references)
-                if col.relationship and target.name in tables:
-                    start, end = (target.node, table.node) if col.direction == "in" else (table.node, target.node)
-                    sizes[set_name(start, col.relationship, end)] = int(frame[col.name].notna().sum())
-        elif table.edge:
-            start = schema.table(table.column(table.edge.start).references).node
-            end = schema.table(table.column(table.edge.end).references).node
-            sizes[set_name(start, table.edge.type, end)] = len(frame)
-    return sizes

@@ -16,7 +16,7 @@ import time
 
 import pandas as pd
 
-from graphkit.graphmodel import NodeSet, RelationshipSet, node_sets, relationship_counts, relationship_sets
+from graphkit.graphmodel import NodeSet, RelationshipSet, node_sets, relationship_sets
 from graphkit.store.base import LoadStats
 
 
@@ -27,43 +27,22 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._tables: dict[str, pd.DataFrame] = {}
-        self._views: dict = {}  # node and relationship sets, built on first use (graph pages need them)
+        self._nodes: dict[str, NodeSet] = {}
+        self._rels: list[RelationshipSet] = []
         self.scores: pd.DataFrame | None = None
 
     def load(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
-        """Keep ``tables`` (replacing any earlier load: loading twice changes nothing).
-
-        Node and relationship sets are derived when first asked for: the analysis reads the
-        tables, and at a million persons the sets cost as much memory again.
-        """
+        """Keep ``tables`` (replacing any earlier load: loading twice changes nothing)."""
         started = time.perf_counter()
         self._tables = dict(tables)
-        self._views = {}
-        empty = {name: frame.iloc[:0] for name, frame in self._tables.items()}
+        self._nodes = node_sets(self._tables)
+        self._rels = relationship_sets(self._tables)
         return LoadStats(
             backend=self.backend,
-            nodes={ns.label: len(self._tables[self._schema_table(ns.label)]) for ns in node_sets(empty).values()},
-            relationships=relationship_counts(self._tables),
+            nodes={label: len(ns.frame) for label, ns in self._nodes.items()},
+            relationships={r.name: len(r.frame) for r in self._rels},
             seconds=time.perf_counter() - started,
         )
-
-    @staticmethod
-    def _schema_table(label: str) -> str:
-        from graphkit.schema import load_schema
-
-        return load_schema().node_table(label).name
-
-    @property
-    def _nodes(self) -> dict[str, NodeSet]:
-        if "nodes" not in self._views:
-            self._views["nodes"] = node_sets(self._tables)
-        return self._views["nodes"]
-
-    @property
-    def _rels(self) -> list[RelationshipSet]:
-        if "rels" not in self._views:
-            self._views["rels"] = relationship_sets(self._tables)
-        return self._views["rels"]
 
     def write_scores(self, scores: pd.DataFrame, run: dict) -> int:
         """Keep the latest scores beside the graph (the Neo4j store writes them onto nodes)."""
