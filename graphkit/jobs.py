@@ -110,6 +110,7 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
     (3, '2026.11.2')
     """
     settings = settings or Settings()
+    pseudonymiser = make_pseudonymiser(settings)  # a missing key is a settings error: say so before any work
     manifest = Manifest.start("score", settings.backend, _parameters(settings))
     manifest.parameters["as_of"] = settings.as_of_date().isoformat()
     with manifest.stage("ingest"):
@@ -132,7 +133,6 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
         "clusters": len(result.clusters),
     })
     out_path = Path(out)
-    pseudonymiser = make_pseudonymiser(settings)
     with manifest.stage("graphs"):
         scores = export_target_graphs(store, result.scores, out_path, settings, pseudonymiser)
     with manifest.stage("write"):
