@@ -52,6 +52,7 @@ from scipy.spatial import cKDTree
 from graphkit.errors import GraphkitError
 from graphkit.export.tables import atomic_write
 from graphkit.graphmodel import RelationshipSet
+from graphkit.arrowops import positions
 from graphkit.privacy import Pseudonymiser, personal_columns, personal_values
 from graphkit.schema import load_schema
 
@@ -142,22 +143,19 @@ def _index(store) -> _Index:
         return cached
     types = load_schema().relationship_types
     labels = tuple(dict.fromkeys(lab for r in rels for lab in (r.start_label, r.end_label)))
-    # one factorize per label over every column that holds its keys: one hash pass, no look-ups
-    keys, local = {}, {}
+    # node codes follow each label's node set; relationship ends are looked up there (Arrow's
+    # index_in), so no concatenated copy of every key column is ever made
+    keys = {}
     for label in labels:
-        columns = [(i, side) for i, r in enumerate(rels) for side, lab in (("start", r.start_label), ("end", r.end_label)) if lab == label]
-        codes, uniques = pd.factorize(pd.concat([rels[i].frame[side] for i, side in columns], ignore_index=True))
-        keys[label] = pd.Index(uniques)
-        bounds = np.cumsum([0] + [len(rels[i].frame) for i, _ in columns])
-        for (i, side), lo, hi in zip(columns, bounds[:-1], bounds[1:]):
-            local[(i, side)] = codes[lo:hi]
+        nodes = store.node_set(label)
+        keys[label] = pd.Index(nodes.frame[nodes.key])
     offsets = np.concatenate([[0], np.cumsum([len(keys[lab]) for lab in labels])]).astype(np.int64)
     starts, ends, sets, rows, tcodes = [], [], [], [], []
     for i, r in enumerate(rels):
-        starts.append(offsets[labels.index(r.start_label)] + local[(i, "start")])
-        ends.append(offsets[labels.index(r.end_label)] + local[(i, "end")])
+        starts.append(offsets[labels.index(r.start_label)] + positions(r.frame["start"], keys[r.start_label]))
+        ends.append(offsets[labels.index(r.end_label)] + positions(r.frame["end"], keys[r.end_label]))
         sets.append(np.full(len(r.frame), i, dtype=np.int32))
-        rows.append(np.arange(len(r.frame), dtype=np.int64))
+        rows.append(np.arange(len(r.frame), dtype=np.int32))
         tcodes.append(np.full(len(r.frame), types.index(r.type), dtype=np.int8))
     start = np.concatenate(starts) if rels else np.zeros(0, np.int64)
     end = np.concatenate(ends) if rels else np.zeros(0, np.int64)
