@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import time
-from html.parser import HTMLParser
 
 import networkx as nx
 import pandas as pd
@@ -19,7 +18,7 @@ from graphkit.datasets import tiny_path
 from graphkit.errors import GraphkitError
 from graphkit.export.graphs import _asset, export_gexf, export_graph, neighbourhood, node_id, render_html, safe_json
 from graphkit.privacy import Pseudonymiser
-from tests.xss import XSS
+from tests.xss import XSS, Tags
 
 DAY = pd.Timestamp("2026-01-01")
 DATA_BLOCK = re.compile(r'<script id="graph-data" type="application/json">(.*?)</script>', re.S)
@@ -169,15 +168,6 @@ def test_same_bytes_across_processes():
     assert len(digests) == 1
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.attrs = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs += attrs
-
 
 def test_xss_corpus_is_escaped_everywhere():
     store = load(xss_tables())
@@ -192,7 +182,7 @@ def test_xss_corpus_is_escaped_everywhere():
         if payload != html.escape(payload):
             assert payload not in outside, payload
         assert html.escape(payload) in outside, payload  # shown as text in heading or reasons
-    parser = _Tags()
+    parser = Tags()
     parser.feed(page)
     assert parser.tags.count("script") == 3  # data, vis-network, page script: nothing injected
     assert not [name for name, _ in parser.attrs if name.startswith("on")]

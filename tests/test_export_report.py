@@ -3,14 +3,13 @@
 import html
 import json
 import re
-from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
 
 from graphkit.errors import GraphkitError
 from graphkit.export.report import render_report
-from tests.xss import XSS
+from tests.xss import XSS, Tags
 
 
 MANIFEST = {
@@ -145,15 +144,6 @@ def test_same_inputs_same_bytes(tmp_path):
     assert render_report(tmp_path).read_bytes() == first
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.attrs = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs += attrs
-
 
 def test_xss_corpus_is_escaped_everywhere(tmp_path):
     rows = [{"entity_type": "EMPLOYER", "entity_id": f"employers:{p}", "source_ids": f"employers:{p}", "name": p,
@@ -174,7 +164,7 @@ def test_xss_corpus_is_escaped_everywhere(tmp_path):
         if payload != html.escape(payload):
             assert payload not in page, payload
         assert html.escape(payload) in page, payload
-    parser = _Tags()
+    parser = Tags()
     parser.feed(page)
     assert "script" not in parser.tags and "img" not in parser.tags
     assert not [name for name, _ in parser.attrs if name.startswith("on")]

@@ -55,7 +55,10 @@ def measure(ctx: Context) -> pd.DataFrame:
 
     ``cypher/analysis/sponsored_people_per_sponsor.cypher`` computes n, visits and working in Neo4j.
     """
-    merged, away = _sponsored(ctx)
+    return _measure(ctx, *_sponsored(ctx))
+
+
+def _measure(ctx: Context, merged: pd.DataFrame, away: pd.DataFrame) -> pd.DataFrame:
     homes = ctx.residences[["human", "place"]].dropna().drop_duplicates()
     first = merged.drop_duplicates(["sponsor", "human"])
     per = first.groupby("sponsor", sort=True).agg(n=("human", "size"), visits=("visit", "sum"))
@@ -70,7 +73,8 @@ def measure(ctx: Context) -> pd.DataFrame:
 
 def run(ctx: Context) -> pd.DataFrame:
     """Sponsors whose people work elsewhere more than their sponsor type's baseline explains."""
-    per = measure(ctx)
+    merged, away = _sponsored(ctx)
+    per = _measure(ctx, merged, away)
     if per.empty:
         return empty_reasons()
     totals = per.groupby("individual")[["k", "n"]].sum()
@@ -79,8 +83,7 @@ def run(ctx: Context) -> pd.DataFrame:
     flagged = surprising(spread, spread["base"], ctx.thresholds.alpha, min_k=MIN_WORKING_ELSEWHERE)
     if flagged.empty:
         return empty_reasons()
-    evidence = _sponsored(ctx)[1]
-    evidence = evidence[evidence["sponsor"].isin(flagged.index)].groupby("sponsor")["human"].agg(tuple)
+    evidence = away[away["sponsor"].isin(flagged.index)].groupby("sponsor")["human"].agg(tuple)
     texts = [
         f"{CODE}: guarantees {int(r.n)} people ({int(r.visits)} on visit permits); {int(r.k)} of them work for "
         f"{int(r.employers)} other employers and live at {int(r.homes)} addresses, where {r.n * r.base:.1f} would be expected "
