@@ -178,6 +178,7 @@ class Neo4jStore:
         frame = pd.DataFrame([_native(r["props"]) for r in records])
         if frame.empty:
             frame = pd.DataFrame(columns=[table.graph_key, *table.column_names])
+        frame = frame[_column_order(frame.columns, [table.graph_key, *table.column_names])]
         return NodeSet(label, table.graph_key, frame.sort_values(table.graph_key, kind="stable").reset_index(drop=True))
 
     def relationship_sets(self) -> list[RelationshipSet]:
@@ -201,6 +202,9 @@ class Neo4jStore:
             frame = pd.DataFrame([{"start": r["start"], "end": r["end"], **_native(r["props"])} for r in records])
             if frame.empty:
                 frame = pd.DataFrame(columns=["start", "end"])
+            edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
+            frame = frame[_column_order(frame.columns, ["start", "end", *([key] if key else []),
+                                                        *(edge.column_names if edge else ())])]
             frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
             out.append(RelationshipSet(type_, start, end, key, frame))
         return out
@@ -220,6 +224,13 @@ class Neo4jStore:
         labels = [label for label in self.schema.labels if present.get(label)]
         nodes = {label: self.node_set(label) for label in labels}
         return tables_from_graph(nodes, [r for r in self.relationship_sets() if len(r.frame)], self.schema)
+
+
+def _column_order(columns, known: list[str]) -> list[str]:
+    """Schema columns in schema order, then extra columns by name: Neo4j returns a node's
+    properties in no fixed order, so the first record must not decide the frame's columns."""
+    present = list(columns)
+    return [c for c in dict.fromkeys(known) if c in present] + sorted(c for c in present if c not in known)
 
 
 def _native(props: dict) -> dict:
