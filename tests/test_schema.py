@@ -5,7 +5,7 @@ from pathlib import Path
 
 from graphkit.schema import load_schema
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "DATA_CONTRACT.md"
+CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "DATA_CONTRACT.md"
 
 
 def contract_tables() -> dict[str, list[str]]:
