@@ -39,6 +39,12 @@ def make_settings(**given) -> Settings:
         raise GraphkitError(f"setting {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
 
 
+def _say_absent(manifest: dict) -> None:
+    """Name the optional tables the input lacked: their indicators saw nothing, not an all-clear."""
+    if manifest.get("absent_tables"):
+        typer.echo(f"optional tables absent: {', '.join(manifest['absent_tables'])} (their evidence is missing, not clean)")
+
+
 @app.command()
 def load(
     input_dir: Annotated[Path, typer.Argument(help="folder with the contract tables (CSV or Parquet)")],
@@ -56,6 +62,7 @@ def load(
     )
     result = run_load(input_dir, out=out, settings=settings, progress=sys.stderr.isatty())
     typer.echo(result.ingested.summary().to_string())
+    _say_absent(result.manifest)
     typer.echo(
         f"{settings.backend}: {result.stats.node_total} nodes, {result.stats.relationship_total} relationships "
         f"written in {result.manifest['timings']['store']:.2f} s (ingest {result.manifest['timings']['ingest']:.2f} s)"
@@ -88,6 +95,7 @@ def score(
     rows = sum(c["read"] for c in m["rows"].values())
     rejected = sum(c["rejected"] for c in m["rows"].values())
     typer.echo(f"{rows} rows read, {rejected} rejected; rule set {m['rule_set_version']}, as of {m['parameters']['as_of']}")
+    _say_absent(m)
     for entity_type, n in m["scored"].items():
         top = run.result.top(entity_type, 3)
         lead = "; ".join(f"#{r.rank} {r.name} ({r.score:g})" for r in top.itertuples())

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from dataclasses import dataclass
@@ -29,10 +30,13 @@ from graphkit.export.report import render_report
 from graphkit.privacy import Pseudonymiser, personal_columns
 from graphkit.export.tables import write_csv, write_json
 from graphkit.ingest import Ingested, load_folder
-from graphkit.manifest import Manifest
+from graphkit.manifest import Manifest, new_run_id
 from graphkit.scoring import ScoreResult, score_tables
 from graphkit.store.base import GraphStore, LoadStats
 from graphkit.store.memory import MemoryStore
+
+
+GRAPH_SLUG = 60  # characters of the id kept readable in a graph file name; the hash tells ids apart
 
 
 @dataclass
@@ -76,6 +80,7 @@ def run_load(input_dir: str | Path, out: str | Path | None = None, settings: Set
         stats = store.load(ingested.tables)
     manifest.inputs = ingested.files
     manifest.rows = ingested.counts
+    manifest.extra["absent_tables"] = list(ingested.absent)
     manifest.extra["graph"] = {"nodes": stats.nodes, "relationships": stats.relationships}
     data = manifest.finish()
     out_path = Path(out) if out is not None else None
@@ -99,7 +104,11 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
               store: GraphStore | None = None, progress: bool = False) -> ScoreRun:
     """The main job: ingest, store, resolve, run every indicator, score, write the contract outputs.
 
-    The analysis reads its tables back from the store, so the same code runs on either backend.
+    The outputs are built beside ``out`` and swapped in only when complete (see
+    :func:`graphkit.schedule.built_aside`), under the lock ``.<out name>.lock`` beside it: ``out``
+    holds the earlier run's outputs or this run's, never a mix, and a second writer into the same
+    ``out`` gets :class:`~graphkit.errors.RunLockedError` (exit 3). A folder that holds something
+    other than a graphkit run is refused rather than replaced.
 
     >>> import tempfile, datetime
     >>> from graphkit.datasets import tiny_path
@@ -109,6 +118,27 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
     >>> run.manifest["scored"]["EMPLOYER"], run.manifest["rule_set_version"]
     (3, '2026.11.2')
     """
+    from graphkit.schedule import built_aside, run_lock
+
+    target = Path(out).absolute()
+    if target.exists() and not target.is_dir():
+        raise GraphkitError(f"--out {out} is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / "manifest.json").is_file():
+        raise GraphkitError(f"--out {out} holds files that are not a graphkit run (no manifest.json): "
+                            "give a new or empty folder, or the folder of an earlier run to replace")
+    make_pseudonymiser(settings or Settings())  # a settings error stops the job before it takes the lock
+    target.parent.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id()
+    with run_lock(target.parent, run_id, name=f".{target.name}.lock"), built_aside(target, run_id) as aside:
+        run = score_into(input_dir, aside, settings, store=store, progress=progress)
+    run.out = run.load.out = Path(out)
+    return run
+
+
+def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None = None,
+               store: GraphStore | None = None, progress: bool = False) -> ScoreRun:
+    """:func:`run_score`'s work, written straight into the folder ``out`` with no lock and no swap:
+    for callers that publish the folder themselves (``graphkit run``)."""
     settings = settings or Settings()
     pseudonymiser = make_pseudonymiser(settings)  # a missing key is a settings error: say so before any work
     manifest = Manifest.start("score", settings.backend, _parameters(settings))
@@ -126,6 +156,7 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
     manifest.rows = ingested.counts
     manifest.timings["analysis_stages"] = result.timings
     manifest.extra.update({
+        "absent_tables": list(ingested.absent),
         "graph": {"nodes": stats.nodes, "relationships": stats.relationships},
         "resolution": result.context.resolution.counts,
         "rule_set_version": result.rule_set.version,
@@ -164,12 +195,16 @@ def make_pseudonymiser(settings: Settings) -> Pseudonymiser | None:
 
 
 def graph_file(entity_id: str) -> str:
-    """The relative path of an entity's graph page, e.g. ``graphs/employers_E01.html``.
+    """The relative path of an entity's graph page: a readable slug of the id plus a hash of the
+    exact id, so ``E/6`` and ``E:6`` get two pages and a 300-character id a short name.
 
     >>> graph_file("network:N0001")
-    'graphs/network_N0001.html'
+    'graphs/network_N0001-f1c7bc4e46.html'
+    >>> graph_file("employers:E/6") != graph_file("employers:E:6"), len(graph_file("employers:" + "x" * 300))
+    (True, 83)
     """
-    return "graphs/" + re.sub(r"[^A-Za-z0-9_.-]", "_", entity_id) + ".html"
+    slug = re.sub(r"[^A-Za-z0-9_.-]", "_", entity_id)[:GRAPH_SLUG].strip("._") or "entity"
+    return f"graphs/{slug}-{hashlib.sha256(entity_id.encode('utf-8')).hexdigest()[:10]}.html"
 
 
 def export_target_graphs(store: GraphStore, scores: pd.DataFrame, out: Path, settings: Settings,

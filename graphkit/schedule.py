@@ -33,7 +33,9 @@ Examples
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -179,8 +181,8 @@ def _take_over(lock: Path, stale: bytes) -> bool:
 
 
 @contextmanager
-def run_lock(root: Path, run_id: str):
-    """Hold ``root/.lock`` for the run; :class:`RunLockedError` (exit 3) if a live run holds it.
+def run_lock(root: Path, run_id: str, name: str = ".lock"):
+    """Hold ``root/<name>`` for the run; :class:`RunLockedError` (exit 3) if a live run holds it.
 
     The lock file says who holds it: pid, host, start time and run id. A lock whose process is no
     longer alive on this host is taken over (see :func:`_take_over`); a lock from another host is
@@ -199,7 +201,7 @@ def run_lock(root: Path, run_id: str):
     >>> (root / ".lock").exists()
     False
     """
-    lock = root / ".lock"
+    lock = root / name
     me = psutil.Process()
     content = json.dumps({"run_id": run_id, "pid": me.pid, "host": socket.gethostname(),
                           "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -298,6 +300,66 @@ def _fsync_tree(folder: Path) -> None:
         _fsync_dir(Path(dirpath))
 
 
+_RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically with ``renameat2(RENAME_EXCHANGE)``; False where unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+
+
+@contextmanager
+def built_aside(target: Path, run_id: str):
+    """Build a folder's new contents aside and swap them in only when complete.
+
+    Yields ``.<name>.<run_id>.partial`` beside ``target``; when the block ends without error its
+    files are fsynced and it replaces ``target`` whole (an atomic exchange where the filesystem
+    offers one), so ``target`` always holds one complete set of outputs -- the earlier one or the
+    new one, never a mix, and nothing of the earlier run survives the swap (old graph pages). On
+    an error the partial folder is removed. Leftover partials of killed builds are removed first;
+    the caller holds the lock that makes that safe.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "out"
+    >>> target.mkdir(); _ = (target / "old.html").write_text("earlier run")
+    >>> with built_aside(target, "r1") as aside:
+    ...     _ = (aside / "scores.csv").write_text("new")
+    >>> sorted(p.name for p in target.iterdir()), sorted(p.name for p in target.parent.iterdir())
+    (['scores.csv'], ['out'])
+    """
+    target = Path(target).absolute()
+    for left in target.parent.glob(f".{target.name}.*.partial"):
+        shutil.rmtree(left)
+    partial = target.with_name(f".{target.name}.{run_id}.partial")
+    partial.mkdir(parents=True)
+    try:
+        yield partial
+        _fsync_tree(partial)
+        _pause_for_kill_test("swap", target.parent)
+        if target.exists() and _exchange(partial, target):
+            shutil.rmtree(partial)  # now the earlier outputs
+        else:
+            if target.exists():
+                earlier = target.with_name(f".{target.name}.{run_id}.earlier.partial")
+                os.rename(target, earlier)
+                os.rename(partial, target)
+                shutil.rmtree(earlier)
+            else:
+                os.rename(partial, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
 def latest_run(root: str | Path) -> Path | None:
     """The run folder ``root/latest`` points to, if it is a complete run.
 
@@ -357,7 +419,7 @@ def _one_line(exc: BaseException, settings: Settings) -> str:
 
 def _execute(settings: Settings, root: Path, run_id: str) -> dict:
     """Score into ``runs/.<run_id>.partial``, add changes.csv, publish as ``runs/<run_id>``, move ``latest``."""
-    from graphkit.jobs import open_store, run_score
+    from graphkit.jobs import open_store, score_into
 
     runs = root / "runs"
     partial, final = runs / f".{run_id}.partial", runs / run_id
@@ -367,7 +429,7 @@ def _execute(settings: Settings, root: Path, run_id: str) -> dict:
         partial.mkdir()
         store = _RunStore(open_store(settings), run_id, settings.purpose, root)
         try:
-            run = run_score(settings.input_dir, partial, settings, store=store)
+            run = score_into(settings.input_dir, partial, settings, store=store)
         finally:
             if getattr(store, "driver", None) is not None:
                 store.driver.close()

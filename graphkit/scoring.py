@@ -191,7 +191,7 @@ def score_tables(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds 
     labels = _labels(ctx, tables, set(scored["entity_id"]) | set(member_ids))
     scored["source_ids"] = scored["entity_id"].map(own)
     for col in ("name", "office", "city"):
-        scored[col] = scored["entity_id"].map(labels[col])
+        scored[col] = scored["entity_id"].map(labels[col]).astype(object)  # all-empty must not turn float
     if network_members:
         rows = pd.Series(network_members).explode().rename("member").rename_axis("network").reset_index()
         rows = rows.join(labels[["name", "city", "office"]], on="member")

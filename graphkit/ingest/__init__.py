@@ -32,7 +32,8 @@ class Ingested:
     """The accepted tables of one input folder, its rejects, and where every row went.
 
     ``counts[table]`` holds ``read``, ``accepted`` and ``rejected``; ``files[table]`` holds the
-    file name, format and SHA-256 for the run manifest.
+    file name, format and SHA-256 for the run manifest; ``absent`` names the optional tables the
+    folder does not have (the manifest and the console say so: a missing table changes the leads).
     """
 
     folder: Path
@@ -40,6 +41,7 @@ class Ingested:
     rejects: pd.DataFrame
     counts: dict[str, dict[str, int]]
     files: dict[str, dict[str, str]] = field(default_factory=dict)
+    absent: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -83,4 +85,5 @@ def load_folder(path: str | Path) -> Ingested:
         name: {"file": raw.path.name, "format": raw.path.suffix.lstrip("."), "sha256": raw.sha256}
         for name, raw in raws.items()
     }
-    return Ingested(folder, accepted, rejects, counts, files)
+    absent = tuple(t.name for t in schema.tables if t.name not in paths)
+    return Ingested(folder, accepted, rejects, counts, files, absent)

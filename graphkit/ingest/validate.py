@@ -4,7 +4,7 @@ Checks run in a fixed order and a row is rejected for the first that fails, so `
 has exactly one line per rejected row:
 
 ``bad_shape`` (wrong number of fields), ``missing_required``, ``bad_type``, ``bad_enum``,
-``bad_format``, ``bad_range``, ``duplicate_key`` (the first valid row with a key is kept),
+``bad_format`` (also: an id holding ``;``, the separator of ``source_ids``), ``bad_range``, ``duplicate_key`` (the first valid row with a key is kept),
 ``unknown_reference`` (no accepted row with that id in the referenced table).
 
 Tables are validated in dependency order, so a reference to a rejected row is itself rejected.
@@ -89,6 +89,10 @@ def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Inde
             typed[c.name] = upper
     for c in table.columns:
         s = frame[c.name]
+        if c.type == "id":
+            # ids are opaque, but scores.csv joins an entity's ids with ";": an id holding one could
+            # not be told from two, so its row is rejected here rather than misread downstream
+            verdicts.fail(s.str.contains(";", regex=False, na=False), "bad_format", c.name, s)
         if c.type == "country":
             verdicts.fail(s.notna() & ~s.str.match(_COUNTRY, na=False), "bad_format", c.name, s)
             typed[c.name] = s.str.upper()
