@@ -53,12 +53,14 @@ def load(
     neo4j_uri: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_URI")] = None,
     neo4j_user: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_USER")] = None,
     neo4j_database: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_DATABASE")] = None,
+    pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="keyed pseudonyms for names and document numbers in every output and console line (key: GRAPHKIT_PSEUDONYM_KEY)")] = None,
 ) -> None:
     """Validate INPUT_DIR and load it into the store; write rejects.csv and manifest.json."""
     from graphkit.jobs import run_load
 
     settings = make_settings(
-        backend=backend.value if backend else None, neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database
+        backend=backend.value if backend else None, neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database,
+        pseudonymise=pseudonymise,
     )
     result = run_load(input_dir, out=out, settings=settings, progress=sys.stderr.isatty())
     typer.echo(result.ingested.summary().to_string())
@@ -80,6 +82,7 @@ def score(
     neo4j_uri: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_URI")] = None,
     neo4j_user: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_USER")] = None,
     neo4j_database: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_DATABASE")] = None,
+    pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="keyed pseudonyms for names and document numbers in every output and console line (key: GRAPHKIT_PSEUDONYM_KEY)")] = None,
 ) -> None:
     """Score INPUT_DIR: ranked, explained leads for review in OUT (the main job)."""
     from graphkit.audit import audit_export
@@ -87,7 +90,7 @@ def score(
 
     settings = make_settings(
         backend=backend.value if backend else None, as_of=as_of, grace_days=grace_days,
-        neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database,
+        neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database, pseudonymise=pseudonymise,
     )
     run = run_score(input_dir, out, settings, progress=sys.stderr.isatty())
     audit_export(out, command="score", manifest=run.manifest, settings=settings)
@@ -118,7 +121,7 @@ def export_graph_command(
     """Write one target's interactive neighbourhood graph (self-contained, offline)."""
     import pandas as pd
 
-    from graphkit.export.graphs import export_gexf, export_graph, neighbourhood, node_id
+    from graphkit.export.graphs import export_gexf, export_graph, neighbourhood, node_id, pseudonymise_graph
     from graphkit.jobs import make_pseudonymiser, open_store
 
     settings = make_settings(backend=backend.value if backend else None, pseudonymise=pseudonymise)
@@ -130,12 +133,16 @@ def export_graph_command(
 
         store.load(load_folder(input_dir).tables)
     table = pd.read_csv(scores, dtype=str, keep_default_na=False) if scores else None
+    pseudonymiser = make_pseudonymiser(settings)
     path = export_graph(store, entity_id, hops=hops, out=out, scores=table, cap=settings.graph_cap,
-                        pseudonymise=make_pseudonymiser(settings))
+                        pseudonymise=pseudonymiser)
     typer.echo(f"wrote {path}")
     if gexf:
         seeds = [node_id(s) for s in (table.set_index("entity_id").loc[entity_id, "source_ids"].split(";") if table is not None else [entity_id])]
-        typer.echo(f"wrote {export_gexf(neighbourhood(store, seeds, hops=hops, cap=settings.graph_cap), out.with_suffix('.gexf'))}")
+        graph = neighbourhood(store, seeds, hops=hops, cap=settings.graph_cap)
+        if pseudonymiser is not None:
+            pseudonymise_graph(graph, pseudonymiser)
+        typer.echo(f"wrote {export_gexf(graph, out.with_suffix('.gexf'))}")
 
 
 class Format(str, Enum):
@@ -180,6 +187,7 @@ def evaluate(
 def demo(
     out: Annotated[Path, typer.Option(help="where the scenario and the scored outputs go")] = Path("graphkit-demo"),
     persons: Annotated[int, typer.Option(help="size of the synthetic scenario")] = 20_000,
+    pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="keyed pseudonyms for names and document numbers in every output and console line (key: GRAPHKIT_PSEUDONYM_KEY)")] = None,
 ) -> None:
     """The main job on a synthetic scenario: generate it (seed 7), score it in memory, evaluate it."""
     from graphkit.datasets.synth import DEFAULT_AS_OF, synth as make, write_scenario
@@ -187,7 +195,7 @@ def demo(
     from graphkit.jobs import run_score
 
     scenario_dir = write_scenario(make(persons, 7), out / "input")
-    run = run_score(scenario_dir, out / "output", make_settings(as_of=DEFAULT_AS_OF), progress=sys.stderr.isatty())
+    run = run_score(scenario_dir, out / "output", make_settings(as_of=DEFAULT_AS_OF, pseudonymise=pseudonymise), progress=sys.stderr.isatty())
     for entity_type in ("EMPLOYER", "SPONSOR", "ADDRESS", "PERSON", "NETWORK"):
         for r in run.result.top(entity_type, 2).itertuples():
             typer.echo(f"{entity_type:8} #{r.rank} {r.name} ({r.score:g}): {r.reasons.split('; ')[0][:150]}")

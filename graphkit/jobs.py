@@ -27,7 +27,7 @@ from graphkit.config import Settings
 from graphkit.errors import GraphkitError
 from graphkit.export.graphs import export_graph
 from graphkit.export.report import render_report
-from graphkit.privacy import Pseudonymiser, personal_columns
+from graphkit.privacy import Pseudonymiser, personal_values
 from graphkit.export.tables import write_csv, write_json
 from graphkit.ingest import Ingested, load_folder
 from graphkit.manifest import Manifest, new_run_id
@@ -72,6 +72,7 @@ def run_load(input_dir: str | Path, out: str | Path | None = None, settings: Set
     A bad file raises before anything is written or loaded.
     """
     settings = settings or Settings()
+    pseudonymiser = make_pseudonymiser(settings)
     manifest = Manifest.start("load", settings.backend, _parameters(settings))
     with manifest.stage("ingest"):
         ingested = load_folder(input_dir)
@@ -85,7 +86,7 @@ def run_load(input_dir: str | Path, out: str | Path | None = None, settings: Set
     data = manifest.finish()
     out_path = Path(out) if out is not None else None
     if out_path is not None:
-        write_csv(ingested.rejects, out_path / "rejects.csv")
+        write_csv(pseudonymise_rejects(ingested.rejects, pseudonymiser), out_path / "rejects.csv")
         write_json(data, out_path / "manifest.json")
     return LoadResult(ingested, store, stats, data, out_path)
 
@@ -167,7 +168,8 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
     with manifest.stage("graphs"):
         scores = export_target_graphs(store, result.scores, out_path, settings, pseudonymiser)
     with manifest.stage("write"):
-        write_csv(pseudonymise_scores(scores, pseudonymiser), out_path / "scores.csv")
+        shown = pseudonymise_scores(scores, pseudonymiser, tables)
+        write_csv(shown, out_path / "scores.csv")
         write_csv(result.clusters, out_path / "clusters.csv")
         write_csv(result.evidence, out_path / "evidence.csv")
         write_csv(pseudonymise_rejects(ingested.rejects, pseudonymiser), out_path / "rejects.csv")
@@ -180,7 +182,7 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
     write_json(data, out_path / "manifest.json")
     render_report(out_path, top=settings.report_top)
     load = LoadResult(ingested, store, stats, data, out_path)
-    result.scores = scores
+    result.scores = shown  # what a console or notebook shows is what the files hold
     return ScoreRun(load, result, data, out_path)
 
 
@@ -220,23 +222,36 @@ def export_target_graphs(store: GraphStore, scores: pd.DataFrame, out: Path, set
     return scores
 
 
-def pseudonymise_scores(scores: pd.DataFrame, pseudonymiser: Pseudonymiser | None) -> pd.DataFrame:
-    """Scores with people's names replaced by pseudonyms (persons, and individual sponsors)."""
+def pseudonymise_scores(scores: pd.DataFrame, pseudonymiser: Pseudonymiser | None,
+                        tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Scores with people's names replaced by pseudonyms: persons, and sponsors that are
+    individuals (a sponsor record of type INDIVIDUAL in ``tables``; without ``tables``, every
+    entity holding a sponsor record, since its type cannot be checked)."""
     if pseudonymiser is None:
         return scores
     scores = scores.copy()
-    people = (scores["entity_type"] == "PERSON") | scores["source_ids"].str.startswith("sponsors:") & (scores["entity_type"] == "SPONSOR")
+    sponsors = (tables or {}).get("sponsors")
+    if tables is None:
+        holds_person = scores["source_ids"].astype(str).str.contains("sponsors:", regex=False)
+    elif sponsors is None or sponsors.empty:
+        holds_person = pd.Series(False, index=scores.index)
+    else:
+        individual = set("sponsors:" + sponsors.loc[sponsors["sponsor_type"] == "INDIVIDUAL", "sponsor_id"].astype(str))
+        holds_person = scores["source_ids"].astype(str).map(lambda ids: any(s in individual for s in ids.split(";")))
+    people = (scores["entity_type"] == "PERSON") | ((scores["entity_type"] == "SPONSOR") & holds_person)
     scores.loc[people, "name"] = scores.loc[people, "name"].map(pseudonymiser.name)
     return scores
 
 
 def pseudonymise_rejects(rejects: pd.DataFrame, pseudonymiser: Pseudonymiser | None) -> pd.DataFrame:
-    """Rejects with the values of personal columns replaced by pseudonyms."""
+    """Rejects with the values of personal columns replaced by pseudonyms. A rejected sponsor row's
+    type cannot be trusted, so its name and registration number count as an individual's."""
     if pseudonymiser is None:
         return rejects
     rejects = rejects.copy()
     for table in rejects["table"].unique():
-        for column, kind in personal_columns(table).items():
+        personal = personal_values(table, {"sponsor_type": "INDIVIDUAL"})
+        for column, kind in personal.items():
             mask = (rejects["table"] == table) & (rejects["column"] == column)
             rejects.loc[mask, "value"] = rejects.loc[mask, "value"].map(lambda v, k=kind: pseudonymiser.value(k, v))
     return rejects

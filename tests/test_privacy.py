@@ -99,3 +99,95 @@ def test_a_pseudonymised_score_run_leaks_no_name_or_passport_number(tmp_path):
     names_a = pd.read_csv(tmp_path / "a" / "scores.csv")["name"]
     names_b = pd.read_csv(tmp_path / "b" / "scores.csv")["name"]
     assert names_a.equals(names_b) and names_a.str.startswith("PERSON-").any()
+
+
+# ---- every output file and every console line of every exporting command -------------------
+
+PSEUDO_ENV = {"GRAPHKIT_PSEUDONYM_KEY": "k3y-for-tests-only"}
+
+
+def _with_individual_sponsor(folder):
+    """The tiny scenario with its flagged sponsor (SPONSOR_FANOUT) turned into an individual."""
+    import shutil
+
+    shutil.copytree(tiny_path(), folder)
+    text = (folder / "sponsors.csv").read_text(encoding="utf-8")
+    (folder / "sponsors.csv").write_text(text.replace("S04,ORGANIZATION,CV Maju Bersama Mandiri,0404040404",
+                                                      "S04,INDIVIDUAL,Siti Rahayu Wulandari,1671019999000042"), encoding="utf-8")
+    return folder
+
+
+def _personal_values(folder) -> set[str]:
+    persons = pd.read_csv(folder / "persons.csv", dtype=str, keep_default_na=False)
+    sponsors = pd.read_csv(folder / "sponsors.csv", dtype=str, keep_default_na=False)
+    people = sponsors[sponsors["sponsor_type"].str.upper() == "INDIVIDUAL"]
+    values = set(persons["full_name"]) | set(persons["passport_no"]) | set(people["name"]) | set(people["registration_no"])
+    return {v.strip() for v in values if len(v.strip()) >= 4}
+
+
+def _leaks(texts: dict[str, str], secrets: set[str]) -> list[str]:
+    return [f"{where}: {s!r}" for where, text in texts.items() for s in secrets if s in text]
+
+
+def _files(root) -> dict[str, str]:
+    return {str(p): p.read_text(encoding="utf-8", errors="replace") for p in root.rglob("*") if p.is_file()}
+
+
+def test_no_name_document_or_national_id_in_any_output_or_console_line(tmp_path, monkeypatch):
+    from tests.clirun import invoke
+
+    for name, value in PSEUDO_ENV.items():
+        monkeypatch.setenv(name, value)
+    folder = _with_individual_sponsor(tmp_path / "in")
+    secrets = _personal_values(folder)
+    assert {"Siti Rahayu Wulandari", "1671019999000042", "Aung Ko"} <= secrets
+    out = tmp_path / "out"
+    runs = {
+        "score": invoke("score", folder, "--out", out / "score", "--as-of", "2026-11-01", "--pseudonymise"),
+        "load": invoke("load", folder, "--out", out / "load", "--pseudonymise"),
+        "export-graph": invoke("export-graph", "sponsors:S04", "--input", folder, "--scores", out / "score" / "scores.csv",
+                               "--out", out / "one" / "s04.html", "--gexf", "--pseudonymise"),
+        "export-graph-person": invoke("export-graph", "persons:P29", "--input", folder, "--out", out / "one" / "p29.html",
+                                      "--pseudonymise"),
+        "run": invoke("run", "--input-dir", folder, "--output-root", out / "runs", "--purpose", "OP-1", "--as-of", "2026-11-01",
+                      "--pseudonymise"),
+    }
+    for command, r in runs.items():
+        assert r.code == 0, (command, r.stderr)
+    scores = pd.read_csv(out / "score" / "scores.csv", dtype=str, keep_default_na=False)
+    sponsor = scores[scores["entity_id"] == "sponsors:S04"].iloc[0]
+    assert sponsor["name"].startswith("PERSON-") and sponsor["graph"], "the individual sponsor is flagged, with a page"
+    assert "SPONSOR" in runs["score"].stdout and "PERSON-" in runs["score"].stdout
+    import os
+    from pathlib import Path
+
+    audit = Path(os.environ["GRAPHKIT_AUDIT_LOG"])  # conftest's private trail, written by score and export-graph
+    texts = _files(out) | {str(audit): audit.read_text(encoding="utf-8")}
+    texts |= {f"{c} stdout": r.stdout for c, r in runs.items()} | {f"{c} stderr": r.stderr for c, r in runs.items()}
+    assert len(texts) > 20
+    assert not _leaks(texts, secrets)
+    page = (out / "score" / sponsor["graph"]).read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "PERSON-" in title and "Wulandari" not in title
+
+
+def test_without_pseudonymisation_the_names_are_there(tmp_path):
+    """The scan above can fail: the same run without the flag shows the names it looks for."""
+    from tests.clirun import invoke
+
+    folder = _with_individual_sponsor(tmp_path / "in")
+    r = invoke("score", folder, "--out", tmp_path / "out", "--as-of", "2026-11-01")
+    assert r.code == 0
+    assert "Siti Rahayu Wulandari" in r.stdout
+    assert _leaks(_files(tmp_path / "out"), {"Siti Rahayu Wulandari", "Aung Ko"})
+
+
+def test_demo_takes_the_flag_and_prints_no_name(tmp_path, monkeypatch):
+    from tests.clirun import invoke
+
+    monkeypatch.setenv("GRAPHKIT_PSEUDONYM_KEY", PSEUDO_ENV["GRAPHKIT_PSEUDONYM_KEY"])
+    r = invoke("demo", "--out", tmp_path / "demo", "--persons", "1000", "--pseudonymise")
+    assert r.code == 0, r.stderr
+    secrets = _personal_values(tmp_path / "demo" / "input")
+    assert not _leaks(_files(tmp_path / "demo" / "output") | {"stdout": r.stdout, "stderr": r.stderr}, secrets)
+    assert "PERSON-" in r.stdout

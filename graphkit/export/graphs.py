@@ -682,7 +682,8 @@ def node_id(entity_id: str) -> str:
     return f"{label}:{key}"
 
 
-def _pseudonymise(graph: nx.MultiDiGraph, pseudonymiser: Pseudonymiser) -> None:
+def pseudonymise_graph(graph: nx.MultiDiGraph, pseudonymiser: Pseudonymiser) -> None:
+    """Replace every personal property of the nodes and relationships of ``graph``, in place."""
     schema = load_schema()
     table_of = {t.node: t.name for t in schema.tables if t.node}
     by_type = {t.edge.type: personal_columns(t.name) for t in schema.tables if t.edge}
@@ -695,6 +696,15 @@ def _pseudonymise(graph: nx.MultiDiGraph, pseudonymiser: Pseudonymiser) -> None:
         for column, kind in by_type.get(d["type"], {}).items():
             if column in d:
                 d[column] = pseudonymiser.value(kind, d[column])
+
+
+def _names_a_person(row, graph: nx.MultiDiGraph, seeds: Sequence[str]) -> bool:
+    """True when a scores row's name is a human's: a PERSON, or an entity holding an individual
+    sponsor's record."""
+    if str(row.get("entity_type", "")).upper() == "PERSON":
+        return True
+    return any(graph.nodes[s]["label"] == "Sponsor" and personal_values("sponsors", graph.nodes[s]["props"])
+               for s in seeds if s in graph)
 
 
 _RISKS: dict[int, tuple[pd.DataFrame, dict[str, float]]] = {}
@@ -774,18 +784,19 @@ def export_graph(store, entity_id: str, hops: int = 2, out: str | Path | None = 
             raise GraphkitError(f"entity {entity_id!r} is not in scores.csv: pass an entity_id from its entity_id column")
         row = row.iloc[0]
         seeds = [node_id(s.strip()) for s in str(row["source_ids"]).split(";") if s.strip()] or [node_id(entity_id)]
-        name = "" if pd.isna(row.get("name")) else str(row["name"])
-        if pseudonymise is not None and str(row.get("entity_type", "")).upper() == "PERSON":
-            name = pseudonymise.name(name)
         reasons = [r.strip() for r in ("" if pd.isna(row.get("reasons")) else str(row["reasons"])).split("; ") if r.strip()]
-        title = (f"{row.get('entity_type', '')} {name or entity_id} ({entity_id}):"
-                 f" score {float(row['score']):g}, rank {int(float(row['rank']))}")
         risk = _risk_from_scores(scores)
     else:
         seeds = [node_id(entity_id)]
     graph = neighbourhood(store, seeds, hops=hops, cap=cap, risk=risk)
+    if scores is not None:
+        name = "" if pd.isna(row.get("name")) else str(row["name"])
+        if pseudonymise is not None and _names_a_person(row, graph, seeds):
+            name = pseudonymise.name(name)
+        title = (f"{row.get('entity_type', '')} {name or entity_id} ({entity_id}):"
+                 f" score {float(row['score']):g}, rank {int(float(row['rank']))}")
     if pseudonymise is not None:
-        _pseudonymise(graph, pseudonymise)
+        pseudonymise_graph(graph, pseudonymise)
     if scores is None:
         d = graph.nodes[seeds[0]]
         title = f"{d['label']} {d['key']}: {_display(d['label'], d['key'], d['props'])}"
