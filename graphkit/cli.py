@@ -119,9 +119,8 @@ def export_graph_command(
     gexf: Annotated[bool, typer.Option(help="also write the neighbourhood as GEXF for Gephi")] = False,
 ) -> None:
     """Write one target's interactive neighbourhood graph (self-contained, offline)."""
-    import pandas as pd
-
     from graphkit.export.graphs import export_gexf, export_graph, neighbourhood, node_id, pseudonymise_graph
+    from graphkit.export.tables import read_csv
     from graphkit.jobs import make_pseudonymiser, open_store
 
     settings = make_settings(backend=backend.value if backend else None, pseudonymise=pseudonymise)
@@ -132,7 +131,7 @@ def export_graph_command(
         from graphkit import load_folder
 
         store.load(load_folder(input_dir).tables)
-    table = pd.read_csv(scores, dtype=str, keep_default_na=False) if scores else None
+    table = read_csv(scores) if scores else None
     pseudonymiser = make_pseudonymiser(settings)
     path = export_graph(store, entity_id, hops=hops, out=out, scores=table, cap=settings.graph_cap,
                         pseudonymise=pseudonymiser)

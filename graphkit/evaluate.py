@@ -60,6 +60,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphkit.export.tables import read_csv
+
 SCORE_COLUMNS = ("entity_type", "entity_id", "source_ids", "name", "score", "rank", "reasons")
 CLUSTER_COLUMNS = ("cluster_id", "kind", "size", "score", "members", "reasons")
 FRAME_COLUMNS = ("target", "planted", "k", "precision", "recall", "average_precision", "lookalikes")
@@ -177,7 +179,7 @@ def evaluate(scores_dir: str | Path, truth: str | Path | dict) -> Evaluation:
 def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: not found; evaluate needs a run folder with scores.csv and clusters.csv")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_csv(path)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in columns if c not in frame.columns]
     if missing:

@@ -55,7 +55,7 @@ from graphkit.audit import append_audit, append_jsonl
 from graphkit.changes import CHANGE_KINDS, compare_scores
 from graphkit.config import Settings
 from graphkit.errors import GraphkitError, RunLockedError
-from graphkit.export.tables import atomic_write, write_csv, write_json
+from graphkit.export.tables import atomic_write, read_csv, write_csv, write_json
 from graphkit.manifest import new_run_id
 
 log = logging.getLogger("graphkit")
@@ -392,7 +392,7 @@ def _remove_leftovers(root: Path, run_id: str) -> None:
 
 
 def _read_scores(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_csv(path)
     return frame.assign(score=pd.to_numeric(frame["score"]), rank=pd.to_numeric(frame["rank"]))
 
 

@@ -39,7 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from graphkit.errors import GraphkitError
-from graphkit.export.tables import atomic_write
+from graphkit.export.tables import atomic_write, read_csv
 
 ENTITY_TYPES = ("EMPLOYER", "SPONSOR", "ADDRESS", "PERSON", "NETWORK")
 MEMBERS_SHOWN = 12
@@ -92,7 +92,7 @@ def _read_csv(path: Path, required: bool) -> pd.DataFrame | None:
         if required:
             raise GraphkitError(f"{path}: not found; run scoring into this folder before rendering the report")
         return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return read_csv(path)
 
 
 def _graph_link(out_dir: Path, target: str) -> str:

@@ -1,13 +1,42 @@
-"""Write tabular outputs and the manifest, each atomically (a temp file renamed into place)."""
+r"""Write tabular outputs and the manifest, each atomically (a temp file renamed into place).
+
+CSV outputs are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-`` or ``@``
+(or a tab or carriage return before one) as a formula: a name like ``=HYPERLINK(...)`` in the input
+would become a live link in an analyst's sheet. :func:`write_csv` therefore applies the OWASP
+mitigation: such a text cell gets one ``'`` in front, which spreadsheets read as "this is text".
+A cell that already starts with ``'`` gets one too, so the rule can be undone exactly
+(:func:`read_csv`). Plain numbers (``-6.2``, ``+62``) are left alone: a spreadsheet reads them as
+numbers, not formulas, and numeric columns stay numeric for every other consumer.
+
+Examples
+--------
+>>> frame = pd.DataFrame({"name": ["=1+1", "-6.2", "'quoted", "@SUM(A1)", "Budi"], "score": [1.5, -2, 3, 4, 5]})
+>>> print(frame.pipe(spreadsheet_safe).to_csv(index=False, lineterminator="\n"), end="")
+name,score
+'=1+1,1.5
+-6.2,-2.0
+''quoted,3.0
+'@SUM(A1),4.0
+Budi,5.0
+>>> import tempfile
+>>> path = write_csv(frame, Path(tempfile.mkdtemp()) / "t.csv")
+>>> read_csv(path)["name"].tolist() == frame["name"].tolist()
+True
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+_FORMULA = re.compile(r"^[=+\-@\t\r']")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def atomic_write(path: Path, text: str) -> Path:
@@ -26,9 +55,42 @@ def atomic_write(path: Path, text: str) -> Path:
     return path
 
 
+def _safe_cell(value):
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _text_columns(frame: pd.DataFrame) -> list:
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would run as a formula prefixed by ``'``."""
+    text = _text_columns(frame)
+    if not text:
+        return frame
+    return frame.assign(**{c: frame[c].map(_safe_cell) for c in text})
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """A contract CSV: UTF-8, header, RFC 4180 quoting, ``\\n`` line ends."""
-    return atomic_write(path, frame.to_csv(index=False, lineterminator="\n"))
+    """A contract CSV: UTF-8, header, RFC 4180 quoting, ``\\n`` line ends, formula cells defused."""
+    frame = spreadsheet_safe(frame)
+    # the csv writer quotes a field holding the line terminator, not one holding a lone "\r", which
+    # readers then take for a line end: a file with such a cell quotes every field instead
+    lone_cr = any(frame[c].astype(str).str.contains("\r", regex=False).any() for c in _text_columns(frame))
+    quoting = csv.QUOTE_ALL if lone_cr else csv.QUOTE_MINIMAL
+    return atomic_write(path, frame.to_csv(index=False, lineterminator="\n", quoting=quoting))
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A CSV that :func:`write_csv` wrote, as strings, with its ``'`` prefixes taken off again."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for c in frame.columns:
+        quoted = frame[c].str.match(r"^'[=+\-@\t\r']", na=False)
+        if quoted.any():
+            frame.loc[quoted, c] = frame.loc[quoted, c].str.slice(1)
+    return frame
 
 
 def write_json(data: dict, path: Path) -> Path:
