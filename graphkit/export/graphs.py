@@ -291,11 +291,17 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
     nodes = np.concatenate(reached)
     limit = max(cap - len(isolated), len(seed_codes))
     if len(nodes) > limit:
+        # ties go by node id, not by code: codes follow the input's row order, ids do not
+        reached_ids = index.node_ids(nodes)
+        by_id = np.empty(len(nodes), dtype=np.int64)
+        by_id[np.argsort(np.array(reached_ids, dtype=object), kind="stable")] = np.arange(len(nodes))
+        id_rank = np.full(index.size, -1, dtype=np.int64)
+        id_rank[nodes] = by_id
         degree = index.indptr[nodes + 1] - index.indptr[nodes]
         weight = np.zeros(len(nodes))
         if risk:
-            weight = np.array([float(risk.get(n, 0.0)) for n in index.node_ids(nodes)])
-        order = np.lexsort((nodes, -degree, -weight, hop[nodes]))
+            weight = np.array([float(risk.get(n, 0.0)) for n in reached_ids])
+        order = np.lexsort((by_id, -degree, -weight, hop[nodes]))
         kept, cut = nodes[order[:limit]], nodes[order[limit:]]
     else:
         kept, cut = nodes, nodes[:0]
@@ -321,17 +327,28 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
             graph.add_edge(f"{rs.start_label}:{start}", f"{rs.end_label}:{end}", type=rs.type, **p)
 
     if len(cut):
-        _add_more_nodes(graph, index, hop, is_kept, cut)
-    return graph
+        _add_more_nodes(graph, index, hop, is_kept, cut, id_rank)
+    return _in_id_order(graph)
 
 
-def _add_more_nodes(graph: nx.MultiDiGraph, index: _Index, hop: np.ndarray, is_kept: np.ndarray, cut: np.ndarray) -> None:
+def _in_id_order(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The same graph with nodes sorted by id and edges by ends, type and properties: the input's
+    row order (which the store's codes follow) must not reach the page, its layout or its bytes."""
+    out = nx.MultiDiGraph(**graph.graph)
+    out.add_nodes_from(sorted(graph.nodes(data=True), key=lambda n: n[0]))
+    edges = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], json.dumps(e[2], sort_keys=True, default=str)))
+    out.add_edges_from(edges)
+    return out
+
+
+def _add_more_nodes(graph: nx.MultiDiGraph, index: _Index, hop: np.ndarray, is_kept: np.ndarray, cut: np.ndarray,
+                    id_rank: np.ndarray) -> None:
     """Count every cut node once, under the relationship type by which its path left the kept nodes."""
     node, nbr, eid = index.adjacent(cut)
     towards = hop[nbr] == hop[node] - 1
     node, nbr, eid = node[towards], nbr[towards], eid[towards]
-    # one parent per cut node: a kept one if any, then by relationship type order, then by code
-    order = np.lexsort((nbr, index.edge_type[eid], ~is_kept[nbr], node))
+    # one parent per cut node: a kept one if any, then by relationship type order, then by node id
+    order = np.lexsort((id_rank[nbr], index.edge_type[eid], ~is_kept[nbr], node))
     node, nbr, eid = node[order], nbr[order], eid[order]
     first = np.concatenate([[True], node[1:] != node[:-1]])
     node, parent, ptype = node[first], nbr[first], index.edge_type[eid[first]].astype(np.int64)
