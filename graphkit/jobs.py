@@ -31,6 +31,7 @@ from graphkit.privacy import Pseudonymiser, personal_values
 from graphkit.export.tables import write_csv, write_json
 from graphkit.ingest import Ingested, load_folder
 from graphkit.manifest import Manifest, new_run_id
+from graphkit.schedule import _pause_for_kill_test, built_aside, run_lock
 from graphkit.scoring import ScoreResult, score_tables
 from graphkit.store.base import GraphStore, LoadStats
 from graphkit.store.memory import MemoryStore
@@ -119,8 +120,6 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
     >>> run.manifest["scored"]["EMPLOYER"], run.manifest["rule_set_version"]
     (3, '2026.11.2')
     """
-    from graphkit.schedule import built_aside, run_lock
-
     target = Path(out).absolute()
     if target.exists() and not target.is_dir():
         raise GraphkitError(f"--out {out} is a file, not a folder")
@@ -167,6 +166,7 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
     out_path = Path(out)
     with manifest.stage("graphs"):
         scores = export_target_graphs(store, result.scores, out_path, settings, pseudonymiser)
+    _pause_for_kill_test("graphs", out_path.parent)
     with manifest.stage("write"):
         shown = pseudonymise_scores(scores, pseudonymiser, tables)
         write_csv(shown, out_path / "scores.csv")
