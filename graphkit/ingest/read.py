@@ -198,6 +198,10 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, tuple[int, ...]]:
         arrow = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputFileError(f"{path}: not a Parquet table ({str(exc).splitlines()[0]})") from None
+    names = [str(n).strip().lower() for n in arrow.column_names]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:  # caught here: a dict of columns would keep only the last of them
+        raise InputFileError(f"{path}: column {repeated[0]!r} appears twice")
     columns = {}
     for name, col in zip(arrow.column_names, arrow.columns):
         if pa.types.is_nested(col.type):
