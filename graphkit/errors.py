@@ -6,9 +6,19 @@ The CLI prints ``str(error)`` and exits with ``error.exit_code``: 2 for bad inpu
 
 
 class GraphkitError(Exception):
-    """Bad input or settings; the message names the file, column or setting at fault."""
+    r"""Bad input or settings; the message names the file, column or setting at fault.
+
+    The message is kept to one line whatever it quotes (a header cell or a file name may hold a
+    line break): line breaks and other control characters are shown escaped.
+
+    >>> str(GraphkitError("persons.csv: header: 0\n0"))
+    'persons.csv: header: 0\\n0'
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__("".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(message)))
 
 
 class InputFileError(GraphkitError):
