@@ -28,12 +28,14 @@ def main(examples: int = 10_000) -> dict:
         [sys.executable, "-m", "pytest", "tests/test_ingest_fuzz.py", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics"],
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "GRAPHKIT_FUZZ_EXAMPLES": str(examples)},
     )
-    ran = re.search(r"(\d+) passing examples, (\d+) failing examples, (\d+) invalid examples", proc.stdout)
+    ran = re.search(r"(\d+) passing, (\d+) failing, and (\d+) invalid", proc.stdout)
+    events = dict((name.strip(), share) for share, name in re.findall(r"\* (\d+\.?\d*%), (bad file: one line|read: every row accounted for)", proc.stdout))
     result = {
         "examples_asked": examples,
         "passing_examples": int(ran.group(1)) if ran else None,
         "failing_examples": int(ran.group(2)) if ran else None,
         "invalid_examples": int(ran.group(3)) if ran else None,
+        "outcomes": events,
         "passed": proc.returncode == 0,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": machine(),
