@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -87,13 +87,16 @@ def folder_files(draw) -> dict[str, bytes]:
     return files
 
 
-_ROOT = Path(tempfile.mkdtemp(prefix="graphkit-fuzz-"))
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """One folder for every example (module-scoped: hypothesis reruns the test body, not fixtures)."""
+    return tmp_path_factory.mktemp("fuzz")
 
 
 @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=folder_files())
-def test_any_folder_is_a_one_line_error_or_every_row_accounted_for(files: dict[str, bytes]):
-    folder = _ROOT / "in"
+def test_any_folder_is_a_one_line_error_or_every_row_accounted_for(scratch: Path, files: dict[str, bytes]):
+    folder = scratch / "in"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     for name, content in files.items():
