@@ -316,6 +316,10 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
 
 
+def _remove(path: Path) -> None:
+    path.unlink() if path.is_symlink() else shutil.rmtree(path)
+
+
 @contextmanager
 def built_aside(target: Path, run_id: str):
     """Build a folder's new contents aside and swap them in only when complete.
@@ -345,13 +349,13 @@ def built_aside(target: Path, run_id: str):
         _fsync_tree(partial)
         _pause_for_kill_test("swap", target.parent)
         if target.exists() and _exchange(partial, target):
-            shutil.rmtree(partial)  # now the earlier outputs
+            _remove(partial)  # now the earlier outputs (or the symlink that pointed at them)
         else:
             if target.exists():
                 earlier = target.with_name(f".{target.name}.{run_id}.earlier.partial")
                 os.rename(target, earlier)
                 os.rename(partial, target)
-                shutil.rmtree(earlier)
+                _remove(earlier)
             else:
                 os.rename(partial, target)
         _fsync_dir(target.parent)
