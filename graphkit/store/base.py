@@ -17,12 +17,18 @@ from graphkit.schema import Schema, load_schema
 
 @dataclass
 class LoadStats:
-    """What a load wrote: nodes per label, relationships per ``start_type_end`` set, seconds."""
+    """What a load wrote: nodes per label, relationships per ``start_type_end`` set, seconds.
+
+    ``method`` says how (``memory``, ``merge`` or ``import``); ``rejects`` holds rows the store
+    itself refused (Neo4j's bulk importer), as ``rejects.csv`` rows.
+    """
 
     backend: str
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    method: str = "merge"
+    rejects: pd.DataFrame | None = None
 
     @property
     def node_total(self) -> int:

@@ -10,27 +10,35 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
 
 import neo4j
 import numpy as np
 import pandas as pd
 from neo4j.exceptions import AuthError, ServiceUnavailable
+from pydantic import SecretStr
 from tqdm.auto import tqdm
 
+from graphkit import neo4j_server
 from graphkit.config import Settings
 from graphkit.cypher import names, query
-from graphkit.errors import Neo4jUnavailableError
+from graphkit.errors import GraphkitError, Neo4jUnavailableError
 from graphkit.graphmodel import NodeSet, RelationshipSet, node_sets, relationship_sets
 from graphkit.schema import Schema, load_schema
 from graphkit.store.base import LoadStats, tables_from_graph
+from graphkit.store.neo4j_import import bulk_import, import_pending, load_lock
 
 
-def connect(settings: Settings) -> neo4j.Driver:
+def connect(settings: Settings, verify: bool = True) -> neo4j.Driver:
     """A verified driver for the server in ``settings``; one clear line if it can't be reached.
 
-    The message names the URI and user, never the password.
+    The message names the URI and user, never the password. ``verify=False`` skips the check
+    (the server is about to be started by a bulk import).
     """
     driver = neo4j.GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth())
+    if not verify:
+        return driver
     try:
         driver.verify_connectivity()
     except AuthError:
@@ -45,6 +53,23 @@ def connect(settings: Settings) -> neo4j.Driver:
             f"Neo4j at {settings.neo4j_uri} is unreachable ({reason}): is the server running (graphkit neo4j status) and GRAPHKIT_NEO4J_URI right?"
         ) from None
     return driver
+
+
+def managed_data_dir(settings: Settings) -> Path | None:
+    """The instance folder of the server at ``settings.neo4j_uri`` if graphkit runs it, else None.
+
+    That is ``settings.neo4j_data_dir`` (default: the one of ``graphkit neo4j start``) when its last
+    start used the URI's port on this machine.
+
+    >>> managed_data_dir(Settings(neo4j_data_dir="/nonexistent")) is None
+    True
+    """
+    data_dir = Path(settings.neo4j_data_dir or neo4j_server.default_data_dir()).expanduser().resolve()
+    options = neo4j_server.start_options(data_dir)
+    uri = urlparse(settings.neo4j_uri)
+    if options is None or uri.hostname not in ("127.0.0.1", "localhost") or (uri.port or 7687) != options["port"]:
+        return None
+    return data_dir
 
 
 def _plain(value):
@@ -85,15 +110,23 @@ class Neo4jStore:
         Rows per write transaction.
     progress : bool
         Show a progress bar per node or relationship set.
+    server_dir : path, optional
+        Instance folder of the server, if graphkit runs it (:func:`managed_data_dir`): then a load
+        into an empty database, or a full reload, is a bulk import (:mod:`graphkit.store.neo4j_import`).
+    password : SecretStr, optional
+        The server's password, to start it again after a bulk import.
     """
 
     backend = "neo4j"
 
-    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 10_000, progress: bool = False):
+    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 10_000, progress: bool = False,
+                 server_dir: str | Path | None = None, password: SecretStr | str | None = None):
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.progress = progress
+        self.server_dir = Path(server_dir).expanduser().resolve() if server_dir else None
+        self.password = password
         self.schema: Schema = load_schema()
         self._read: dict = {}  # what was read back since the last load: graph exports ask many times
 
@@ -114,10 +147,43 @@ class Neo4jStore:
                 bar.update(len(batch))
             bar.close()
 
-    def load(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
+    def load(self, tables: dict[str, pd.DataFrame], full_reload: bool = False) -> LoadStats:
+        """Write the tables: a bulk import into an empty database (or with ``full_reload``) of a
+        server graphkit runs, else batched ``MERGE`` statements (idempotent)."""
+        self._read.clear()
+        if self.server_dir is None:
+            if full_reload:
+                raise GraphkitError(
+                    f"a full reload replaces the whole graph with neo4j-admin, which needs the server graphkit runs "
+                    f"(graphkit neo4j start; GRAPHKIT_NEO4J_DATA_DIR): this store's server is not one"
+                )
+            return self._merge(tables)
+        with load_lock(self.server_dir):
+            if full_reload or import_pending(self.server_dir) or not self._run(query("read/any_node"))[0]["any"]:
+                return self._import(tables)
+        return self._merge(tables)
+
+    def _import(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
+        started = time.perf_counter()
+        rejects = bulk_import(tables, self.server_dir, self.password, self.database, self.schema)
+        self.create_constraints()
+        stats = LoadStats(backend=self.backend, method="import")
+        doomed = rejects[rejects["node_key"].notna()]
+        for label, keys in doomed.groupby("node_label"):
+            self._run(query("import/delete_rejected_nodes"), label=label, key=self.schema.node_table(label).graph_key,
+                      keys=keys["node_key"].tolist())
+        lost = pd.concat([rejects["set"], doomed["node_label"]]).value_counts()
+        for label, ns in node_sets(tables, self.schema).items():
+            stats.nodes[label] = len(ns.frame) - int(lost.get(label, 0))
+        for rs in relationship_sets(tables, self.schema):
+            stats.relationships[rs.name] = len(rs.frame) - int(lost.get(rs.name, 0))
+        stats.rejects = rejects.drop(columns=["set", "node_label", "node_key"])
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _merge(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
         """Constraints first, then every node set, then every relationship set."""
         started = time.perf_counter()
-        self._read.clear()
         self.create_constraints()
         stats = LoadStats(backend=self.backend)
         for label, ns in node_sets(tables, self.schema).items():
