@@ -74,7 +74,7 @@ def coerce_table(frame: pd.DataFrame, table_name: str, schema: Schema | None = N
     for col in table.columns:
         if col.name not in out.columns:
             out[col.name] = pd.Series(pd.NA, index=out.index, dtype="object")
-        if col.type == "date":
+        if col.type == "date" and not pd.api.types.is_datetime64_any_dtype(out[col.name]):
             out[col.name] = pd.to_datetime(out[col.name].map(_iso), format="%Y-%m-%d")
         elif col.type == "float":
             out[col.name] = pd.to_numeric(out[col.name]).astype("float64")

@@ -8,6 +8,7 @@ the graph of a clean load. The driver is made by the caller (see :func:`connect`
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +71,10 @@ def managed_data_dir(settings: Settings) -> Path | None:
     if options is None or uri.hostname not in ("127.0.0.1", "localhost") or (uri.port or 7687) != options["port"]:
         return None
     return data_dir
+
+
+_READ_CHUNK = 20_000  # rows per record of a read-back: few records, each decoded in one go
+_READERS = 3  # concurrent read-back queries
 
 
 def _plain(value):
@@ -240,12 +245,34 @@ class Neo4jStore:
 
     def _read_node_set(self, label: str) -> NodeSet:
         table = self.schema.node_table(label)
-        records = self._run(query("read/nodes_by_label"), label=label)
-        frame = pd.DataFrame([_native(r["props"]) for r in records])
-        if frame.empty:
-            frame = pd.DataFrame(columns=[table.graph_key, *table.column_names])
-        frame = frame[_column_order(frame.columns, [table.graph_key, *table.column_names])]
+        columns = list(dict.fromkeys([table.graph_key, *table.column_names]))
+        frame = self._read_rows(query("read/nodes_by_label"), columns, table, label=label)
         return NodeSet(label, table.graph_key, frame.sort_values(table.graph_key, kind="stable").reset_index(drop=True))
+
+    def _read_rows(self, statement: str, columns: list[str], table, **params) -> pd.DataFrame:
+        """Rows of the schema's columns, streamed in chunks of lists and built column by column.
+
+        Only the schema's properties are read (risk written back by earlier runs is not analysis
+        input); dates travel as ISO text and are parsed per column, never one object per value.
+        """
+        types = {c.name: c.type for c in table.columns} if table else {}
+        dates = [c for c in columns if types.get(c) == "date"]
+        plain = [c for c in columns if c not in dates]
+        rows: list[list] = []
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            result = session.run(statement, keys=[c for c in plain if c not in ("start", "end")], dates=dates,
+                                 chunk=_READ_CHUNK, **params)
+            for record in result:
+                rows.extend(record[0])
+        names = plain + dates
+        values = list(zip(*rows)) if rows else [() for _ in names]
+        frame = pd.DataFrame({name: pd.Series(col, dtype="object") for name, col in zip(names, values)})
+        for name in dates:
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
+        for name in plain:
+            if types.get(name) == "float":
+                frame[name] = pd.to_numeric(frame[name]).astype("float64")
+        return frame[columns]
 
     def relationship_sets(self) -> list[RelationshipSet]:
         """Every relationship set the schema defines, read back from the server (once per load)."""
@@ -254,26 +281,20 @@ class Neo4jStore:
         return list(self._read["relationships"])
 
     def _read_relationship_sets(self) -> list[RelationshipSet]:
-        out = []
-        for spec in self._relationship_specs():
-            type_, start, end, key = spec
-            records = self._run(
-                query("read/relationships_by_type"),
-                type=type_,
-                start_label=start,
-                start_key=self.schema.node_table(start).graph_key,
-                end_label=end,
-                end_key=self.schema.node_table(end).graph_key,
-            )
-            frame = pd.DataFrame([{"start": r["start"], "end": r["end"], **_native(r["props"])} for r in records])
-            if frame.empty:
-                frame = pd.DataFrame(columns=["start", "end"])
-            edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
-            frame = frame[_column_order(frame.columns, ["start", "end", *([key] if key else []),
-                                                        *(edge.column_names if edge else ())])]
-            frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
-            out.append(RelationshipSet(type_, start, end, key, frame))
-        return out
+        with ThreadPoolExecutor(_READERS) as pool:
+            return list(pool.map(self._read_relationship_set, self._relationship_specs()))
+
+    def _read_relationship_set(self, spec: tuple[str, str, str, str | None]) -> RelationshipSet:
+        type_, start, end, key = spec
+        edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
+        props = [key, *(c for c in edge.column_names if c not in (edge.edge.start, edge.edge.end))] if edge else []
+        frame = self._read_rows(
+            query("read/relationships_by_type"), ["start", "end", *props], edge, type=type_,
+            start_label=start, start_key=self.schema.node_table(start).graph_key,
+            end_label=end, end_key=self.schema.node_table(end).graph_key,
+        )
+        frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
+        return RelationshipSet(type_, start, end, key, frame)
 
     def _relationship_specs(self) -> list[tuple[str, str, str, str | None]]:
         empty = {t.name: pd.DataFrame({c: pd.Series(dtype="object") for c in t.column_names}) for t in self.schema.tables}
@@ -288,18 +309,9 @@ class Neo4jStore:
     def tables(self) -> dict[str, pd.DataFrame]:
         present = self.node_counts()
         labels = [label for label in self.schema.labels if present.get(label)]
-        nodes = {label: self.node_set(label) for label in labels}
-        return tables_from_graph(nodes, [r for r in self.relationship_sets() if len(r.frame)], self.schema)
-
-
-def _column_order(columns, known: list[str]) -> list[str]:
-    """Schema columns in schema order, then extra columns by name: Neo4j returns a node's
-    properties in no fixed order, so the first record must not decide the frame's columns."""
-    present = list(columns)
-    return [c for c in dict.fromkeys(known) if c in present] + sorted(c for c in present if c not in known)
-
-
-def _native(props: dict) -> dict:
-    """Driver values as plain Python: Neo4j dates become ``datetime.date``."""
-    return {k: (v.to_native() if hasattr(v, "to_native") else v) for k, v in props.items()}
-
+        # the server scans one set while the client decodes another
+        with ThreadPoolExecutor(_READERS) as pool:
+            rels = pool.submit(self.relationship_sets)
+            nodes = dict(zip(labels, pool.map(self.node_set, labels)))
+            rels = rels.result()
+        return tables_from_graph(nodes, [r for r in rels if len(r.frame)], self.schema)
