@@ -8,6 +8,7 @@ the graph of a clean load. The driver is made by the caller (see :func:`connect`
 from __future__ import annotations
 
 import math
+import random
 from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from urllib.parse import urlparse
 import neo4j
 import numpy as np
 import pandas as pd
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 from pydantic import SecretStr
 from tqdm.auto import tqdm
 
@@ -75,6 +76,33 @@ def managed_data_dir(settings: Settings) -> Path | None:
 
 _READ_CHUNK = 20_000  # rows per record of a read-back: few records, each decoded in one go
 _READERS = 3  # concurrent read-back queries
+_WRITERS = 3  # concurrent write sessions of an online load
+RETRY_DELAYS = (0.5, 1, 2, 4, 8, 16, 16, 16)
+"""Seconds between attempts of a write batch on a transient error: about a minute, which covers a
+server restart, then the load stops with one line."""
+
+
+def with_retries(work, delays: tuple[float, ...] = RETRY_DELAYS):
+    """Call ``work()``; on a transient error (deadlock, lock timeout, lost or restarting server)
+    wait the next delay (with jitter) and call again; after the last delay raise one clear line.
+
+    The driver's own managed-transaction retries are not used: their bound is a time, this one a
+    count, and it says what happened.
+
+    >>> with_retries(lambda: 42)
+    42
+    """
+    for delay in (*delays, None):
+        try:
+            return work()
+        except (TransientError, ServiceUnavailable, SessionExpired) as exc:
+            if delay is None:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise Neo4jUnavailableError(
+                    f"Neo4j write failed {len(delays) + 1} times, the last time: {reason[:300]}; "
+                    "the load is idempotent: run it again once the server is up"
+                ) from None
+            time.sleep(delay * (1 + random.random() / 4))
 
 
 def _plain(value):
@@ -144,13 +172,30 @@ class Neo4jStore:
         for name in names("schema"):
             self._run(query(name))
 
-    def _write(self, statement: str, rows: list[dict], what: str) -> None:
-        with self.driver.session(database=self.database) as session:
-            bar = tqdm(total=len(rows), desc=what, unit="rows", disable=not self.progress, leave=False)
-            for batch in _batches(rows, self.batch_size):
-                session.execute_write(lambda tx, b=batch: tx.run(statement, rows=b).consume())
+    def _write_batch(self, statement: str, rows: list[dict], **params) -> None:
+        """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`)."""
+        def attempt() -> None:
+            with self.driver.session(database=self.database) as session, session.begin_transaction() as tx:
+                tx.run(statement, rows=rows, **params).consume()
+                tx.commit()
+
+        with_retries(attempt)
+
+    def _write_all(self, jobs: list[tuple[str, list[list[dict]]]], what: str) -> None:
+        """Run ``(statement, [batch, ...])`` jobs on parallel sessions; each inner list of batches
+        runs in order on one worker, the lists concurrently."""
+        total = sum(len(b) for _, lanes in jobs for lane in lanes for b in lane)
+        bar = tqdm(total=total, desc=what, unit="rows", disable=not self.progress, leave=False)
+
+        def run_lane(statement: str, lane: list[list[dict]]) -> None:
+            for batch in lane:
+                self._write_batch(statement, batch)
                 bar.update(len(batch))
-            bar.close()
+
+        with ThreadPoolExecutor(_WRITERS) as pool:
+            for future in [pool.submit(run_lane, st, lane) for st, lanes in jobs for lane in lanes]:
+                future.result()
+        bar.close()
 
     def load(self, tables: dict[str, pd.DataFrame], full_reload: bool = False) -> LoadStats:
         """Write the tables: a bulk import into an empty database (or with ``full_reload``) of a
@@ -187,22 +232,33 @@ class Neo4jStore:
         return stats
 
     def _merge(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
-        """Constraints first, then every node set, then every relationship set."""
+        """Constraints first, then every node set (all labels at once), then one relationship set
+        after another, each on parallel sessions.
+
+        Node batches of distinct keys never wait on each other. A relationship set is
+        split by its start node into one lane per writer, so no two concurrent transactions touch
+        the same start node, and every batch takes its end nodes in key order, so transactions that
+        share an end node (a sponsor of thousands) queue behind each other and cannot deadlock.
+        """
         started = time.perf_counter()
         self.create_constraints()
         stats = LoadStats(backend=self.backend)
+        jobs = []
         for label, ns in node_sets(tables, self.schema).items():
-            props = _records(ns.frame)
-            rows = [{"key": p[ns.key], "props": p} for p in props]
-            self._write(query(f"load/merge_{ns.name}"), rows, label)
-            stats.nodes[label] = len(rows)
+            rows = [{"key": p[ns.key], "props": p} for p in _records(ns.frame)]
+            jobs.append((query(f"load/merge_{ns.name}"), [[b] for b in _batches(rows, self.batch_size)]))
+            stats.nodes[label] = len(ns.frame)
+        self._write_all(jobs, "nodes")
         for rs in relationship_sets(tables, self.schema):
+            frame = rs.frame.sort_values(["end", "start"], kind="stable")
             if rs.key:
-                props = _records(rs.frame, skip=("start", "end"))
-                rows = [{"start": s, "end": e, "key": p[rs.key], "props": p} for s, e, p in zip(rs.frame["start"], rs.frame["end"], props)]
+                props = _records(frame, skip=("start", "end"))
+                rows = [{"start": s, "end": e, "key": p[rs.key], "props": p} for s, e, p in zip(frame["start"], frame["end"], props)]
             else:
-                rows = [{"start": s, "end": e} for s, e in zip(rs.frame["start"].tolist(), rs.frame["end"].tolist())]
-            self._write(query(f"load/merge_{rs.name}"), rows, rs.name)
+                rows = [{"start": s, "end": e} for s, e in zip(frame["start"].tolist(), frame["end"].tolist())]
+            lane_of = pd.util.hash_pandas_object(frame["start"], index=False).to_numpy() % _WRITERS
+            lanes = [[rows[i] for i in np.flatnonzero(lane_of == w)] for w in range(_WRITERS)]
+            self._write_all([(query(f"load/merge_{rs.name}"), [list(_batches(lane, self.batch_size)) for lane in lanes])], rs.name)
             stats.relationships[rs.name] = len(rows)
         stats.seconds = time.perf_counter() - started
         return stats
@@ -226,9 +282,8 @@ class Neo4jStore:
         for label in ("Person", "Employer", "Sponsor", "Address"):
             rows = rows_by_label.get(label, [])
             statement = query(f"writeback/set_{label.lower()}_risk")
-            with self.driver.session(database=self.database) as session:
-                for batch in _batches(rows, self.batch_size):
-                    session.execute_write(lambda tx, b=batch: tx.run(statement, rows=b, run_id=run_id).consume())
+            for batch in _batches(rows, self.batch_size):
+                self._write_batch(statement, batch, run_id=run_id)
             written += len(rows)
             self._run(query("writeback/clear_stale_risk"), label=label, run_id=run_id)
         props = {k: run[k] for k in ("started_at", "finished_at", "contract_version", "graphkit_version", "backend",
