@@ -18,14 +18,14 @@ from urllib.parse import urlparse
 import neo4j
 import numpy as np
 import pandas as pd
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 from pydantic import SecretStr
 from tqdm.auto import tqdm
 
 from graphkit import neo4j_server
 from graphkit.config import Settings
 from graphkit.cypher import names, query
-from graphkit.errors import GraphkitError, Neo4jUnavailableError
+from graphkit.errors import GraphkitError, Neo4jUnavailableError, ReadOnlyError
 from graphkit.graphmodel import NodeSet, RelationshipSet, node_sets, relationship_sets
 from graphkit.schema import Schema, load_schema
 from graphkit.store.base import LoadStats, tables_from_graph
@@ -103,6 +103,34 @@ def with_retries(work, delays: tuple[float, ...] = RETRY_DELAYS):
                     "the load is idempotent: run it again once the server is up"
                 ) from None
             time.sleep(delay * (1 + random.random() / 4))
+
+
+def read_cypher(driver: neo4j.Driver, statement: str, database: str = "neo4j", **parameters) -> pd.DataFrame:
+    """Run one statement in an analyst's read-only session; its rows as a DataFrame.
+
+    The statement is planned first (``EXPLAIN``): one that would write, change the schema or call a
+    writing procedure is refused with :class:`~graphkit.errors.ReadOnlyError` before it runs; the
+    session itself is ``READ_ACCESS``, so the server refuses a write too. Writes belong to
+    ``graphkit load`` and ``graphkit score``.
+    """
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        try:
+            kind = session.run("EXPLAIN " + statement, parameters).consume().query_type
+            if kind != "r":
+                raise ReadOnlyError(
+                    f"analyst sessions are read-only: this statement would write (query type {kind!r}); "
+                    "the graph is changed only by graphkit load and graphkit score"
+                )
+            return session.run(statement, parameters).to_df()
+        except ClientError as exc:
+            if "AccessMode" in (exc.code or "") or "Forbidden" in (exc.code or ""):
+                raise ReadOnlyError(f"analyst sessions are read-only: the server refused a write ({exc.code})") from None
+            raise
+
+
+def run_analysis(driver: neo4j.Driver, name: str, database: str = "neo4j", **parameters) -> pd.DataFrame:
+    """Run ``cypher/analysis/<name>.cypher`` read-only (see :func:`read_cypher`) with `parameters`."""
+    return read_cypher(driver, query(f"analysis/{name}"), database, **parameters)
 
 
 def _plain(value):
