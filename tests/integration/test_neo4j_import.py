@@ -21,6 +21,7 @@ from graphkit.jobs import run_load
 from graphkit.store.neo4j import Neo4jStore, managed_data_dir
 from graphkit.store.neo4j_import import import_pending
 from tests.integration.dump import graph_dump
+from tests.integration.test_neo4j_faults import NASTY
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,8 @@ def test_rows_the_importer_rejects_land_in_the_rejects(managed):
     tables = {name: frame.copy() for name, frame in data.tables.items()}
     # rows validation would have refused, handed straight to the store: the importer must refuse them
     persons, permits, employment = tables["persons"], tables["permits"], tables["employment"]
+    nasty = persons.index[1 : 1 + len(NASTY)]
+    persons.loc[nasty, "full_name"] = NASTY  # and the importer stores these literally
     persons.loc[9001] = persons.iloc[0].to_dict() | {"full_name": "Second Of That Id"}
     permits.loc[9002] = permits.iloc[0].to_dict() | {"permit_id": "K-NEW", "person_id": "NOBODY"}
     employment.loc[9003] = employment.iloc[0].to_dict() | {"employer_id": "NO-SUCH-FIRM"}
@@ -93,6 +96,8 @@ def test_rows_the_importer_rejects_land_in_the_rejects(managed):
         kept, _, _ = driver.execute_query("MATCH (p:Person {person_id: $id}) RETURN p.full_name AS name",
                                           id=persons.iloc[0]["person_id"])
         assert [r["name"] for r in kept] == [persons.iloc[0]["full_name"]]
+        names = store.node_set("Person").frame.set_index("person_id")["full_name"]
+        assert names[persons.loc[nasty, "person_id"]].tolist() == NASTY
 
 
 def test_a_killed_import_reruns_to_the_graph_of_a_clean_load(managed, online_dump, tmp_path):
