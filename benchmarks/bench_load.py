@@ -31,7 +31,7 @@ def measure_memory(folder: str) -> dict:
     started = time.perf_counter()
     data = load_folder(folder)
     ingest = time.perf_counter() - started
-    stats = MemoryStore().load(data.tables)
+    MemoryStore().load(data.tables)
     seconds = time.perf_counter() - started
     return {"rows": data.rows_read, "ingest_s": round(ingest, 1), "seconds": round(seconds, 1),
             "rows_per_s": round(data.rows_read / seconds), "peak_mib": round(peak_rss_mib())}

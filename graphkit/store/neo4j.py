@@ -232,8 +232,8 @@ class Neo4jStore:
         if self.server_dir is None:
             if full_reload:
                 raise GraphkitError(
-                    f"a full reload replaces the whole graph with neo4j-admin, which needs the server graphkit runs "
-                    f"(graphkit neo4j start; GRAPHKIT_NEO4J_DATA_DIR): this store's server is not one"
+                    "a full reload replaces the whole graph with neo4j-admin, which needs the server graphkit runs "
+                    "(graphkit neo4j start; GRAPHKIT_NEO4J_DATA_DIR): this store's server is not one"
                 )
             return self._merge(tables)
         with load_lock(self.server_dir):
