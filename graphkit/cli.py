@@ -54,20 +54,27 @@ def load(
     neo4j_user: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_USER")] = None,
     neo4j_database: Annotated[Optional[str], typer.Option(help="or GRAPHKIT_NEO4J_DATABASE")] = None,
     pseudonymise: Annotated[Optional[bool], typer.Option("--pseudonymise/--no-pseudonymise", help="keyed pseudonyms for names and document numbers in every output and console line (key: GRAPHKIT_PSEUDONYM_KEY)")] = None,
+    neo4j_data_dir: Annotated[Optional[Path], typer.Option(help="instance folder of graphkit's own server; or GRAPHKIT_NEO4J_DATA_DIR")] = None,
+    full_reload: Annotated[bool, typer.Option("--full-reload", help="replace the whole graph of graphkit's own Neo4j by a bulk import")] = False,
 ) -> None:
-    """Validate INPUT_DIR and load it into the store; write rejects.csv and manifest.json."""
+    """Validate INPUT_DIR and load it into the store; write rejects.csv and manifest.json.
+
+    Into graphkit's own Neo4j (graphkit neo4j start) a first load, or --full-reload, is a bulk import.
+    """
     from graphkit.jobs import run_load
 
     settings = make_settings(
         backend=backend.value if backend else None, neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, neo4j_database=neo4j_database,
         pseudonymise=pseudonymise,
+        neo4j_data_dir=neo4j_data_dir,
     )
-    result = run_load(input_dir, out=out, settings=settings, progress=sys.stderr.isatty())
+    result = run_load(input_dir, out=out, settings=settings, progress=sys.stderr.isatty(), full_reload=full_reload)
     typer.echo(result.ingested.summary().to_string())
     _say_absent(result.manifest)
+    how = " by bulk import" if result.stats.method == "import" else ""
     typer.echo(
         f"{settings.backend}: {result.stats.node_total} nodes, {result.stats.relationship_total} relationships "
-        f"written in {result.manifest['timings']['store']:.2f} s (ingest {result.manifest['timings']['ingest']:.2f} s)"
+        f"written{how} in {result.manifest['timings']['store']:.2f} s (ingest {result.manifest['timings']['ingest']:.2f} s)"
     )
     typer.echo(f"rejects.csv and manifest.json in {out}")
 
@@ -271,14 +278,13 @@ def audit_verify(
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Run the project's own Neo4j 5.26 (assembled from Maven Central).")
 app.add_typer(neo4j_app, name="neo4j")
-DataDir = Annotated[Optional[Path], typer.Option(help="instance folder (default ~/.local/share/graphkit/neo4j)")]
+DataDir = Annotated[Optional[Path], typer.Option(help="instance folder (or GRAPHKIT_NEO4J_DATA_DIR; default ~/.local/share/graphkit/neo4j)")]
 
 
 def _data_dir(data_dir: Path | None) -> Path:
-    if data_dir:
-        return data_dir
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "graphkit" / "neo4j"
+    from graphkit.neo4j_server import default_data_dir
+
+    return data_dir or make_settings().neo4j_data_dir or default_data_dir()
 
 
 @neo4j_app.command("start")

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = Field(SecretStr(""), description="Neo4j password (a secret: never printed)")
     neo4j_database: str = Field("neo4j", description="Neo4j database")
     batch_size: int = Field(10_000, ge=1, description="rows per Neo4j write transaction")
+    neo4j_data_dir: Path | None = Field(None, description="instance folder of the server graphkit runs (graphkit neo4j start): first loads into it are bulk imports; default ~/.local/share/graphkit/neo4j")
     as_of: dt.date | None = Field(None, description="the day the analysis judges permits against; default today")
     grace_days: int = Field(30, ge=0, description="days after expiry before a stay counts as overstay")
     alpha: float = Field(1e-3, gt=0, lt=1, description="tail probability below which a count is surprising")

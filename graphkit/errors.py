@@ -35,6 +35,10 @@ class Neo4jServerError(GraphkitError):
     exit_code = 1
 
 
+class ReadOnlyError(GraphkitError):
+    """A statement run in an analyst's read-only session would write to the graph."""
+
+
 class RunLockedError(GraphkitError):
     """Another run holds the output root's lock: this run started nothing and touched nothing."""
 

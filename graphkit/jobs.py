@@ -61,25 +61,35 @@ def open_store(settings: Settings, progress: bool = False) -> GraphStore:
     """The store ``settings.backend`` names; for Neo4j, connected and verified."""
     if settings.backend == "memory":
         return MemoryStore()
-    from graphkit.store.neo4j import Neo4jStore, connect
+    from graphkit.store.neo4j import Neo4jStore, connect, managed_data_dir
+    from graphkit.store.neo4j_import import import_pending
 
-    return Neo4jStore(connect(settings), settings.neo4j_database, settings.batch_size, progress=progress)
+    server_dir = managed_data_dir(settings)
+    # a killed bulk import leaves the server stopped: the load restarts it, so don't wait for it here
+    driver = connect(settings, verify=not (server_dir and import_pending(server_dir)))
+    return Neo4jStore(driver, settings.neo4j_database, settings.batch_size, progress=progress,
+                      server_dir=server_dir, password=settings.neo4j_password)
 
 
 def run_load(input_dir: str | Path, out: str | Path | None = None, settings: Settings | None = None,
-             store: GraphStore | None = None, progress: bool = False) -> LoadResult:
+             store: GraphStore | None = None, progress: bool = False, full_reload: bool = False) -> LoadResult:
     """Ingest ``input_dir`` into a store and write ``rejects.csv`` and ``manifest.json`` to ``out``.
 
-    A bad file raises before anything is written or loaded.
+    A bad file raises before anything is written or loaded. ``full_reload`` replaces the graph of
+    a Neo4j server graphkit runs by a bulk import (an empty one gets one anyway).
     """
     settings = settings or Settings()
     pseudonymiser = make_pseudonymiser(settings)
+    if full_reload and settings.backend != "neo4j":
+        raise GraphkitError("--full-reload replaces a Neo4j graph: use it with --backend neo4j")
     manifest = Manifest.start("load", settings.backend, _parameters(settings))
     with manifest.stage("ingest"):
         ingested = load_folder(input_dir)
     store = store or open_store(settings, progress=progress)
     with manifest.stage("store"):
-        stats = store.load(ingested.tables)
+        stats = store.load(ingested.tables, full_reload=True) if full_reload else store.load(ingested.tables)
+    _store_rejects(ingested, stats)
+    manifest.extra["load_method"] = stats.method
     manifest.inputs = ingested.files
     manifest.rows = ingested.counts
     manifest.extra["absent_tables"] = list(ingested.absent)
@@ -90,6 +100,11 @@ def run_load(input_dir: str | Path, out: str | Path | None = None, settings: Set
         write_csv(pseudonymise_rejects(ingested.rejects, pseudonymiser), out_path / "rejects.csv")
         write_json(data, out_path / "manifest.json")
     return LoadResult(ingested, store, stats, data, out_path)
+
+
+def _store_rejects(ingested: Ingested, stats: LoadStats) -> None:
+    if stats.rejects is not None:
+        ingested.reject(stats.rejects)
 
 
 @dataclass
@@ -148,6 +163,7 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
     store = store or open_store(settings, progress=progress)
     with manifest.stage("store"):
         stats = store.load(ingested.tables)
+    _store_rejects(ingested, stats)
     with manifest.stage("read_back"):
         tables = store.tables()
     with manifest.stage("analysis"):

@@ -8,7 +8,7 @@ so throw-away test servers and a persistent analyst server share one home. The s
 Examples
 --------
 >>> from graphkit import neo4j_server
->>> neo4j_server.default_home().name == f"neo4j-{neo4j_server.NEO4J_VERSION}"
+>>> neo4j_server.default_home().name.startswith(f"neo4j-{neo4j_server.NEO4J_VERSION}")
 True
 >>> neo4j_server.status("/nonexistent/graphkit-data")["state"]
 'stopped'
@@ -17,6 +17,8 @@ True
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -39,6 +41,7 @@ USER = "neo4j"
 _POM = Path(__file__).resolve().parents[1] / "tools" / "neo4j" / "pom.xml"
 _MARKER = ".assembled"
 _PID_FILE = "neo4j.pid"
+_START_FILE = "graphkit-server.json"
 _ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 _JAVA_17 = Path("/usr/lib/jvm/java-17-openjdk-amd64")
 _JVM_FLAGS = [
@@ -96,13 +99,21 @@ class Neo4jServer:
 def default_home() -> Path:
     """Folder holding the assembled server (``lib/``), shared by all data dirs.
 
-    ``$GRAPHKIT_NEO4J_HOME`` if set, else ``$XDG_CACHE_HOME/graphkit/neo4j-<version>``
-    (``~/.cache`` when ``XDG_CACHE_HOME`` is unset).
+    ``$GRAPHKIT_NEO4J_HOME`` if set, else ``$XDG_CACHE_HOME/graphkit/neo4j-<assembly>``
+    (``~/.cache`` when ``XDG_CACHE_HOME`` is unset), where ``<assembly>`` is the version and a
+    hash of ``tools/neo4j/pom.xml``: a home assembled from another artifact list is never reused.
     """
     if os.environ.get("GRAPHKIT_NEO4J_HOME"):
         return Path(os.environ["GRAPHKIT_NEO4J_HOME"]).expanduser()
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache).expanduser() / "graphkit" / f"neo4j-{NEO4J_VERSION}"
+    return Path(cache).expanduser() / "graphkit" / f"neo4j-{_assembly()}"
+
+
+def _assembly() -> str:
+    """``<version>-<pom hash>``: what a home was assembled from (the version alone without the pom)."""
+    if not _POM.is_file():
+        return NEO4J_VERSION
+    return f"{NEO4J_VERSION}-{hashlib.sha256(_POM.read_bytes()).hexdigest()[:8]}"
 
 
 def assemble(home: str | os.PathLike | None = None) -> Path:
@@ -144,7 +155,7 @@ def assemble(home: str | os.PathLike | None = None) -> Path:
                 f"Maven could not assemble Neo4j {NEO4J_VERSION} into {home}: "
                 f"{_tail(done.stdout + done.stderr)}"
             )
-        marker.write_text(NEO4J_VERSION + "\n")
+        marker.write_text(_assembly() + "\n")
     return home
 
 
@@ -209,6 +220,8 @@ def start(
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 cwd=data_dir, start_new_session=True)
     (data_dir / _PID_FILE).write_text(f"{proc.pid}\n")
+    # how this instance runs, so a bulk import (graphkit.store.neo4j_import) can restart it alike
+    (data_dir / _START_FILE).write_text(json.dumps({"port": port, "heap": heap, "pagecache": pagecache}) + "\n")
     server = Neo4jServer(f"bolt://127.0.0.1:{port}", USER, password, proc.pid, data_dir, log_path,
                          proc)
     try:
@@ -243,6 +256,21 @@ def status(data_dir: str | os.PathLike) -> dict:
     }
 
 
+def start_options(data_dir: str | os.PathLike) -> dict | None:
+    """``port``, ``heap`` and ``pagecache`` of the last :func:`start` of `data_dir`, or None."""
+    try:
+        return json.loads((Path(data_dir).expanduser().resolve() / _START_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def default_data_dir() -> Path:
+    """The instance folder ``graphkit neo4j ...`` uses: ``$XDG_DATA_HOME/graphkit/neo4j``
+    (``~/.local/share`` when ``XDG_DATA_HOME`` is unset)."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "graphkit" / "neo4j"
+
+
 def stop(data_dir: str | os.PathLike, timeout: float = 60) -> bool:
     """Stop the server of `data_dir` (SIGTERM, SIGKILL after `timeout` s).
 
@@ -260,7 +288,7 @@ def stop(data_dir: str | os.PathLike, timeout: float = 60) -> bool:
 
 
 def _is_assembled(marker: Path) -> bool:
-    return marker.is_file() and marker.read_text().strip() == NEO4J_VERSION
+    return marker.is_file() and marker.read_text().strip() == _assembly()
 
 
 def _java() -> Path:
@@ -357,13 +385,28 @@ def _terminate(pid: int, data_dir: Path, timeout: float) -> None:
         if not _is_our_server(process, data_dir):
             return
         process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except psutil.TimeoutExpired:
+        if not _ended(process, timeout):
             process.kill()
-            process.wait(10)
+            _ended(process, 10)
     except psutil.NoSuchProcess:
         pass
+
+
+def _ended(process: psutil.Process, timeout: float) -> bool:
+    """Wait until the process is gone or a zombie: a server started by another process (a test
+    session, a notebook) stays a zombie until that process reaps it, yet it is stopped."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            process.wait(0.2)
+            return True
+        except psutil.TimeoutExpired:
+            try:
+                if process.status() == psutil.STATUS_ZOMBIE:
+                    return True
+            except psutil.NoSuchProcess:
+                return True
+    return False
 
 
 def _live_pid(data_dir: Path) -> int | None:

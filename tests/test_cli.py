@@ -60,3 +60,9 @@ def test_unreachable_neo4j_is_one_line_without_the_password(tmp_path: Path):
 def test_bad_setting_is_exit_2(tmp_path: Path):
     proc = run("load", str(tiny_path()), "--out", str(tmp_path), env={"GRAPHKIT_BATCH_SIZE": "zero"})
     assert proc.returncode == 2 and "batch_size" in proc.stderr
+
+
+def test_full_reload_without_neo4j_exits_2_with_one_line(tmp_path: Path):
+    done = run("load", str(tiny_path()), "--full-reload", "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and "--backend neo4j" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()

@@ -47,6 +47,15 @@ class Ingested:
     def rows_read(self) -> int:
         return sum(c["read"] for c in self.counts.values())
 
+    def reject(self, rows: pd.DataFrame) -> None:
+        """Move accepted rows to the rejects (a store refused them): ``rows`` as in ``rejects.csv``."""
+        if not len(rows):
+            return
+        self.rejects = pd.concat([self.rejects, rows[REJECT_COLUMNS]], ignore_index=True)
+        for table, n in rows["table"].value_counts().items():
+            self.counts[table]["accepted"] -= int(n)
+            self.counts[table]["rejected"] += int(n)
+
     def summary(self) -> pd.DataFrame:
         """Rows read, accepted and rejected per table, as a frame."""
         return pd.DataFrame.from_dict(self.counts, orient="index")[["read", "accepted", "rejected"]]

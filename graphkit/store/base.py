@@ -17,12 +17,18 @@ from graphkit.schema import Schema, load_schema
 
 @dataclass
 class LoadStats:
-    """What a load wrote: nodes per label, relationships per ``start_type_end`` set, seconds."""
+    """What a load wrote: nodes per label, relationships per ``start_type_end`` set, seconds.
+
+    ``method`` says how (``memory``, ``merge`` or ``import``); ``rejects`` holds rows the store
+    itself refused (Neo4j's bulk importer), as ``rejects.csv`` rows.
+    """
 
     backend: str
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    method: str = "merge"
+    rejects: pd.DataFrame | None = None
 
     @property
     def node_total(self) -> int:
@@ -68,7 +74,7 @@ def coerce_table(frame: pd.DataFrame, table_name: str, schema: Schema | None = N
     for col in table.columns:
         if col.name not in out.columns:
             out[col.name] = pd.Series(pd.NA, index=out.index, dtype="object")
-        if col.type == "date":
+        if col.type == "date" and not pd.api.types.is_datetime64_any_dtype(out[col.name]):
             out[col.name] = pd.to_datetime(out[col.name].map(_iso), format="%Y-%m-%d")
         elif col.type == "float":
             out[col.name] = pd.to_numeric(out[col.name]).astype("float64")

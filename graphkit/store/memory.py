@@ -42,6 +42,7 @@ class MemoryStore:
             nodes={label: len(ns.frame) for label, ns in self._nodes.items()},
             relationships={r.name: len(r.frame) for r in self._rels},
             seconds=time.perf_counter() - started,
+            method="memory",
         )
 
     def write_scores(self, scores: pd.DataFrame, run: dict) -> int:

@@ -8,29 +8,39 @@ the graph of a clean load. The driver is made by the caller (see :func:`connect`
 from __future__ import annotations
 
 import math
+import random
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
 
 import neo4j
 import numpy as np
 import pandas as pd
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
+from pydantic import SecretStr
 from tqdm.auto import tqdm
 
+from graphkit import neo4j_server
 from graphkit.config import Settings
 from graphkit.cypher import names, query
-from graphkit.errors import Neo4jUnavailableError
+from graphkit.errors import GraphkitError, Neo4jUnavailableError, ReadOnlyError
 from graphkit.graphmodel import NodeSet, RelationshipSet, node_sets, relationship_sets
 from graphkit.schema import Schema, load_schema
 from graphkit.store.base import LoadStats, tables_from_graph
+from graphkit.store.neo4j_import import bulk_import, import_pending, load_lock
 
 
-def connect(settings: Settings) -> neo4j.Driver:
+def connect(settings: Settings, verify: bool = True) -> neo4j.Driver:
     """A verified driver for the server in ``settings``; one clear line if it can't be reached.
 
-    The message names the URI and user, never the password.
+    The message names the URI and user, never the password. ``verify=False`` skips the check
+    (the server is about to be started by a bulk import).
     """
     driver = neo4j.GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth())
+    if not verify:
+        return driver
     try:
         driver.verify_connectivity()
     except AuthError:
@@ -45,6 +55,82 @@ def connect(settings: Settings) -> neo4j.Driver:
             f"Neo4j at {settings.neo4j_uri} is unreachable ({reason}): is the server running (graphkit neo4j status) and GRAPHKIT_NEO4J_URI right?"
         ) from None
     return driver
+
+
+def managed_data_dir(settings: Settings) -> Path | None:
+    """The instance folder of the server at ``settings.neo4j_uri`` if graphkit runs it, else None.
+
+    That is ``settings.neo4j_data_dir`` (default: the one of ``graphkit neo4j start``) when its last
+    start used the URI's port on this machine.
+
+    >>> managed_data_dir(Settings(neo4j_data_dir="/nonexistent")) is None
+    True
+    """
+    data_dir = Path(settings.neo4j_data_dir or neo4j_server.default_data_dir()).expanduser().resolve()
+    options = neo4j_server.start_options(data_dir)
+    uri = urlparse(settings.neo4j_uri)
+    if options is None or uri.hostname not in ("127.0.0.1", "localhost") or (uri.port or 7687) != options["port"]:
+        return None
+    return data_dir
+
+
+_READ_CHUNK = 20_000  # rows per record of a read-back: few records, each decoded in one go
+_READERS = 3  # concurrent read-back queries
+_WRITERS = 3  # concurrent write sessions of an online load
+RETRY_DELAYS = (0.5, 1, 2, 4, 8, 16, 16, 16)
+"""Seconds between attempts of a write batch on a transient error: about a minute, which covers a
+server restart, then the load stops with one line."""
+
+
+def with_retries(work, delays: tuple[float, ...] = RETRY_DELAYS):
+    """Call ``work()``; on a transient error (deadlock, lock timeout, lost or restarting server)
+    wait the next delay (with jitter) and call again; after the last delay raise one clear line.
+
+    The driver's own managed-transaction retries are not used: their bound is a time, this one a
+    count, and it says what happened.
+
+    >>> with_retries(lambda: 42)
+    42
+    """
+    for delay in (*delays, None):
+        try:
+            return work()
+        except (TransientError, ServiceUnavailable, SessionExpired) as exc:
+            if delay is None:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise Neo4jUnavailableError(
+                    f"Neo4j write failed {len(delays) + 1} times, the last time: {reason[:300]}; "
+                    "the load is idempotent: run it again once the server is up"
+                ) from None
+            time.sleep(delay * (1 + random.random() / 4))
+
+
+def read_cypher(driver: neo4j.Driver, statement: str, database: str = "neo4j", **parameters) -> pd.DataFrame:
+    """Run one statement in an analyst's read-only session; its rows as a DataFrame.
+
+    The statement is planned first (``EXPLAIN``): one that would write, change the schema or call a
+    writing procedure is refused with :class:`~graphkit.errors.ReadOnlyError` before it runs; the
+    session itself is ``READ_ACCESS``, so the server refuses a write too. Writes belong to
+    ``graphkit load`` and ``graphkit score``.
+    """
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        try:
+            kind = session.run("EXPLAIN " + statement, parameters).consume().query_type
+            if kind != "r":
+                raise ReadOnlyError(
+                    f"analyst sessions are read-only: this statement would write (query type {kind!r}); "
+                    "the graph is changed only by graphkit load and graphkit score"
+                )
+            return session.run(statement, parameters).to_df()
+        except ClientError as exc:
+            if "AccessMode" in (exc.code or "") or "Forbidden" in (exc.code or ""):
+                raise ReadOnlyError(f"analyst sessions are read-only: the server refused a write ({exc.code})") from None
+            raise
+
+
+def run_analysis(driver: neo4j.Driver, name: str, database: str = "neo4j", **parameters) -> pd.DataFrame:
+    """Run ``cypher/analysis/<name>.cypher`` read-only (see :func:`read_cypher`) with `parameters`."""
+    return read_cypher(driver, query(f"analysis/{name}"), database, **parameters)
 
 
 def _plain(value):
@@ -85,15 +171,23 @@ class Neo4jStore:
         Rows per write transaction.
     progress : bool
         Show a progress bar per node or relationship set.
+    server_dir : path, optional
+        Instance folder of the server, if graphkit runs it (:func:`managed_data_dir`): then a load
+        into an empty database, or a full reload, is a bulk import (:mod:`graphkit.store.neo4j_import`).
+    password : SecretStr, optional
+        The server's password, to start it again after a bulk import.
     """
 
     backend = "neo4j"
 
-    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 10_000, progress: bool = False):
+    def __init__(self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 10_000, progress: bool = False,
+                 server_dir: str | Path | None = None, password: SecretStr | str | None = None):
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.progress = progress
+        self.server_dir = Path(server_dir).expanduser().resolve() if server_dir else None
+        self.password = password
         self.schema: Schema = load_schema()
         self._read: dict = {}  # what was read back since the last load: graph exports ask many times
 
@@ -106,32 +200,93 @@ class Neo4jStore:
         for name in names("schema"):
             self._run(query(name))
 
-    def _write(self, statement: str, rows: list[dict], what: str) -> None:
-        with self.driver.session(database=self.database) as session:
-            bar = tqdm(total=len(rows), desc=what, unit="rows", disable=not self.progress, leave=False)
-            for batch in _batches(rows, self.batch_size):
-                session.execute_write(lambda tx, b=batch: tx.run(statement, rows=b).consume())
-                bar.update(len(batch))
-            bar.close()
+    def _write_batch(self, statement: str, rows: list[dict], **params) -> None:
+        """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`)."""
+        def attempt() -> None:
+            with self.driver.session(database=self.database) as session, session.begin_transaction() as tx:
+                tx.run(statement, rows=rows, **params).consume()
+                tx.commit()
 
-    def load(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
-        """Constraints first, then every node set, then every relationship set."""
-        started = time.perf_counter()
+        with_retries(attempt)
+
+    def _write_all(self, jobs: list[tuple[str, list[list[dict]]]], what: str) -> None:
+        """Run ``(statement, [batch, ...])`` jobs on parallel sessions; each inner list of batches
+        runs in order on one worker, the lists concurrently."""
+        total = sum(len(b) for _, lanes in jobs for lane in lanes for b in lane)
+        bar = tqdm(total=total, desc=what, unit="rows", disable=not self.progress, leave=False)
+
+        def run_lane(statement: str, lane: list[list[dict]]) -> None:
+            for batch in lane:
+                self._write_batch(statement, batch)
+                bar.update(len(batch))
+
+        with ThreadPoolExecutor(_WRITERS) as pool:
+            for future in [pool.submit(run_lane, st, lane) for st, lanes in jobs for lane in lanes]:
+                future.result()
+        bar.close()
+
+    def load(self, tables: dict[str, pd.DataFrame], full_reload: bool = False) -> LoadStats:
+        """Write the tables: a bulk import into an empty database (or with ``full_reload``) of a
+        server graphkit runs, else batched ``MERGE`` statements (idempotent)."""
         self._read.clear()
+        if self.server_dir is None:
+            if full_reload:
+                raise GraphkitError(
+                    "a full reload replaces the whole graph with neo4j-admin, which needs the server graphkit runs "
+                    "(graphkit neo4j start; GRAPHKIT_NEO4J_DATA_DIR): this store's server is not one"
+                )
+            return self._merge(tables)
+        with load_lock(self.server_dir):
+            if full_reload or import_pending(self.server_dir) or not self._run(query("read/any_node"))[0]["any"]:
+                return self._import(tables)
+        return self._merge(tables)
+
+    def _import(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
+        started = time.perf_counter()
+        rejects = bulk_import(tables, self.server_dir, self.password, self.database, self.schema)
+        self.create_constraints()
+        stats = LoadStats(backend=self.backend, method="import")
+        doomed = rejects[rejects["node_key"].notna()]
+        for label, keys in doomed.groupby("node_label"):
+            self._run(query("import/delete_rejected_nodes"), label=label, key=self.schema.node_table(label).graph_key,
+                      keys=keys["node_key"].tolist())
+        lost = pd.concat([rejects["set"], doomed["node_label"]]).value_counts()
+        for label, ns in node_sets(tables, self.schema).items():
+            stats.nodes[label] = len(ns.frame) - int(lost.get(label, 0))
+        for rs in relationship_sets(tables, self.schema):
+            stats.relationships[rs.name] = len(rs.frame) - int(lost.get(rs.name, 0))
+        stats.rejects = rejects.drop(columns=["set", "node_label", "node_key"])
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _merge(self, tables: dict[str, pd.DataFrame]) -> LoadStats:
+        """Constraints first, then every node set (all labels at once), then one relationship set
+        after another, each on parallel sessions.
+
+        Node batches of distinct keys never wait on each other. A relationship set is
+        split by its start node into one lane per writer, so no two concurrent transactions touch
+        the same start node, and every batch takes its end nodes in key order, so transactions that
+        share an end node (a sponsor of thousands) queue behind each other and cannot deadlock.
+        """
+        started = time.perf_counter()
         self.create_constraints()
         stats = LoadStats(backend=self.backend)
+        jobs = []
         for label, ns in node_sets(tables, self.schema).items():
-            props = _records(ns.frame)
-            rows = [{"key": p[ns.key], "props": p} for p in props]
-            self._write(query(f"load/merge_{ns.name}"), rows, label)
-            stats.nodes[label] = len(rows)
+            rows = [{"key": p[ns.key], "props": p} for p in _records(ns.frame)]
+            jobs.append((query(f"load/merge_{ns.name}"), [[b] for b in _batches(rows, self.batch_size)]))
+            stats.nodes[label] = len(ns.frame)
+        self._write_all(jobs, "nodes")
         for rs in relationship_sets(tables, self.schema):
+            frame = rs.frame.sort_values(["end", "start"], kind="stable")
             if rs.key:
-                props = _records(rs.frame, skip=("start", "end"))
-                rows = [{"start": s, "end": e, "key": p[rs.key], "props": p} for s, e, p in zip(rs.frame["start"], rs.frame["end"], props)]
+                props = _records(frame, skip=("start", "end"))
+                rows = [{"start": s, "end": e, "key": p[rs.key], "props": p} for s, e, p in zip(frame["start"], frame["end"], props)]
             else:
-                rows = [{"start": s, "end": e} for s, e in zip(rs.frame["start"].tolist(), rs.frame["end"].tolist())]
-            self._write(query(f"load/merge_{rs.name}"), rows, rs.name)
+                rows = [{"start": s, "end": e} for s, e in zip(frame["start"].tolist(), frame["end"].tolist())]
+            lane_of = pd.util.hash_pandas_object(frame["start"], index=False).to_numpy() % _WRITERS
+            lanes = [[rows[i] for i in np.flatnonzero(lane_of == w)] for w in range(_WRITERS)]
+            self._write_all([(query(f"load/merge_{rs.name}"), [list(_batches(lane, self.batch_size)) for lane in lanes])], rs.name)
             stats.relationships[rs.name] = len(rows)
         stats.seconds = time.perf_counter() - started
         return stats
@@ -155,9 +310,8 @@ class Neo4jStore:
         for label in ("Person", "Employer", "Sponsor", "Address"):
             rows = rows_by_label.get(label, [])
             statement = query(f"writeback/set_{label.lower()}_risk")
-            with self.driver.session(database=self.database) as session:
-                for batch in _batches(rows, self.batch_size):
-                    session.execute_write(lambda tx, b=batch: tx.run(statement, rows=b, run_id=run_id).consume())
+            for batch in _batches(rows, self.batch_size):
+                self._write_batch(statement, batch, run_id=run_id)
             written += len(rows)
             self._run(query("writeback/clear_stale_risk"), label=label, run_id=run_id)
         props = {k: run[k] for k in ("started_at", "finished_at", "contract_version", "graphkit_version", "backend",
@@ -174,12 +328,34 @@ class Neo4jStore:
 
     def _read_node_set(self, label: str) -> NodeSet:
         table = self.schema.node_table(label)
-        records = self._run(query("read/nodes_by_label"), label=label)
-        frame = pd.DataFrame([_native(r["props"]) for r in records])
-        if frame.empty:
-            frame = pd.DataFrame(columns=[table.graph_key, *table.column_names])
-        frame = frame[_column_order(frame.columns, [table.graph_key, *table.column_names])]
+        columns = list(dict.fromkeys([table.graph_key, *table.column_names]))
+        frame = self._read_rows(query("read/nodes_by_label"), columns, table, label=label)
         return NodeSet(label, table.graph_key, frame.sort_values(table.graph_key, kind="stable").reset_index(drop=True))
+
+    def _read_rows(self, statement: str, columns: list[str], table, **params) -> pd.DataFrame:
+        """Rows of the schema's columns, streamed in chunks of lists and built column by column.
+
+        Only the schema's properties are read (risk written back by earlier runs is not analysis
+        input); dates travel as ISO text and are parsed per column, never one object per value.
+        """
+        types = {c.name: c.type for c in table.columns} if table else {}
+        dates = [c for c in columns if types.get(c) == "date"]
+        plain = [c for c in columns if c not in dates]
+        rows: list[list] = []
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            result = session.run(statement, keys=[c for c in plain if c not in ("start", "end")], dates=dates,
+                                 chunk=_READ_CHUNK, **params)
+            for record in result:
+                rows.extend(record[0])
+        names = plain + dates
+        values = list(zip(*rows)) if rows else [() for _ in names]
+        frame = pd.DataFrame({name: pd.Series(col, dtype="object") for name, col in zip(names, values)})
+        for name in dates:
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
+        for name in plain:
+            if types.get(name) == "float":
+                frame[name] = pd.to_numeric(frame[name]).astype("float64")
+        return frame[columns]
 
     def relationship_sets(self) -> list[RelationshipSet]:
         """Every relationship set the schema defines, read back from the server (once per load)."""
@@ -188,26 +364,20 @@ class Neo4jStore:
         return list(self._read["relationships"])
 
     def _read_relationship_sets(self) -> list[RelationshipSet]:
-        out = []
-        for spec in self._relationship_specs():
-            type_, start, end, key = spec
-            records = self._run(
-                query("read/relationships_by_type"),
-                type=type_,
-                start_label=start,
-                start_key=self.schema.node_table(start).graph_key,
-                end_label=end,
-                end_key=self.schema.node_table(end).graph_key,
-            )
-            frame = pd.DataFrame([{"start": r["start"], "end": r["end"], **_native(r["props"])} for r in records])
-            if frame.empty:
-                frame = pd.DataFrame(columns=["start", "end"])
-            edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
-            frame = frame[_column_order(frame.columns, ["start", "end", *([key] if key else []),
-                                                        *(edge.column_names if edge else ())])]
-            frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
-            out.append(RelationshipSet(type_, start, end, key, frame))
-        return out
+        with ThreadPoolExecutor(_READERS) as pool:
+            return list(pool.map(self._read_relationship_set, self._relationship_specs()))
+
+    def _read_relationship_set(self, spec: tuple[str, str, str, str | None]) -> RelationshipSet:
+        type_, start, end, key = spec
+        edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
+        props = [key, *(c for c in edge.column_names if c not in (edge.edge.start, edge.edge.end))] if edge else []
+        frame = self._read_rows(
+            query("read/relationships_by_type"), ["start", "end", *props], edge, type=type_,
+            start_label=start, start_key=self.schema.node_table(start).graph_key,
+            end_label=end, end_key=self.schema.node_table(end).graph_key,
+        )
+        frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
+        return RelationshipSet(type_, start, end, key, frame)
 
     def _relationship_specs(self) -> list[tuple[str, str, str, str | None]]:
         empty = {t.name: pd.DataFrame({c: pd.Series(dtype="object") for c in t.column_names}) for t in self.schema.tables}
@@ -222,18 +392,9 @@ class Neo4jStore:
     def tables(self) -> dict[str, pd.DataFrame]:
         present = self.node_counts()
         labels = [label for label in self.schema.labels if present.get(label)]
-        nodes = {label: self.node_set(label) for label in labels}
-        return tables_from_graph(nodes, [r for r in self.relationship_sets() if len(r.frame)], self.schema)
-
-
-def _column_order(columns, known: list[str]) -> list[str]:
-    """Schema columns in schema order, then extra columns by name: Neo4j returns a node's
-    properties in no fixed order, so the first record must not decide the frame's columns."""
-    present = list(columns)
-    return [c for c in dict.fromkeys(known) if c in present] + sorted(c for c in present if c not in known)
-
-
-def _native(props: dict) -> dict:
-    """Driver values as plain Python: Neo4j dates become ``datetime.date``."""
-    return {k: (v.to_native() if hasattr(v, "to_native") else v) for k, v in props.items()}
-
+        # the server scans one set while the client decodes another
+        with ThreadPoolExecutor(_READERS) as pool:
+            rels = pool.submit(self.relationship_sets)
+            nodes = dict(zip(labels, pool.map(self.node_set, labels)))
+            rels = rels.result()
+        return tables_from_graph(nodes, [r for r in rels if len(r.frame)], self.schema)

@@ -12,7 +12,8 @@ from graphkit.datasets import tiny_path
 from graphkit.indicators import address_crowding, emp_visit_workforce, network_shell, sponsor_fanout
 from graphkit.indicators import person_no_lawful_entry, person_overstay
 from graphkit.indicators.context import build_context
-from graphkit.store.neo4j import Neo4jStore
+from graphkit.errors import ReadOnlyError
+from graphkit.store.neo4j import Neo4jStore, read_cypher, run_analysis
 
 AS_OF = dt.date(2026, 11, 1)
 PARAMS = {"as_of": AS_OF, "lookback_days": 365, "grace_days": 30, "hub_limit": 8, "visit": "VISIT",
@@ -30,8 +31,20 @@ def loaded(neo4j_driver):
 def cypher(driver, name: str) -> list[dict]:
     text = query(f"analysis/{name}")
     used = {p for p in PARAMS if f"${p}" in text}
-    records, _, _ = driver.execute_query(text, {p: PARAMS[p] for p in used}, routing_="r")
-    return [r.data() for r in records]
+    return run_analysis(driver, name, **{p: PARAMS[p] for p in used}).to_dict("records")
+
+
+@pytest.mark.parametrize("statement", [
+    "MATCH (p:Person) SET p.note = $note RETURN count(p) AS n",
+    "MATCH (p:Person) DETACH DELETE p",
+    "MERGE (p:Person {person_id: $note})",
+])
+def test_a_write_in_an_analyst_session_is_refused_and_changes_nothing(loaded, statement):
+    driver, _ = loaded
+    before = read_cypher(driver, "MATCH (n) RETURN count(n) AS n, count(n.note) AS notes")
+    with pytest.raises(ReadOnlyError, match="read-only"):
+        read_cypher(driver, statement, note="changed")
+    assert read_cypher(driver, "MATCH (n) RETURN count(n) AS n, count(n.note) AS notes").equals(before)
 
 
 def test_every_analysis_query_is_checked_here():
