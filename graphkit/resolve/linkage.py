@@ -133,10 +133,15 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
     linker = Linker(db.register(records, table_name=f"{model.kind}_records"),
                     model.settings(n), log_level=None)
     if n >= train_min_records:
-        linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n * 4.0), seed=seed)
+        linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n * 4.0), seed=seed)
+        from splink.internals.exceptions import EMTrainingException
+
         for block in model.training:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block, estimate_without_term_frequencies=True, max_pairs=min(5e6, n * 5.0))
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    block, estimate_without_term_frequencies=True, max_pairs=min(5e6, n * 5.0))
+            except EMTrainingException:
+                continue  # this block holds no pairs in these data (no passports, say): the priors stand
     pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     if pairs.empty:
         return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
@@ -149,6 +154,8 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
 def _matched_on(pairs: pd.DataFrame, model: Model) -> np.ndarray:
     out = np.full(len(pairs), "", dtype=object)
     for comparison in model.comparisons:
+        if f"gamma_{comparison.name}" not in pairs:
+            continue
         # gamma -1 is the null level, 0 the else level: neither is evidence of a match
         names = np.array(["", ""] + [f"{comparison.name}:{label}" for label in comparison.labels()[1:]], dtype=object)
         part = names[pairs[f"gamma_{comparison.name}"].to_numpy(np.int64) + 1]

@@ -104,11 +104,23 @@ def _drop_words(s: pd.Series, words) -> pd.Series:
     return s.str.replace(pattern, " ", regex=True)
 
 
+def _on_distinct(f):
+    """Run the vectorised ``f`` once per distinct value (names and addresses repeat a lot)."""
+    def wrapped(values: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(values.astype(_STRING), use_na_sentinel=False)
+        done = f(pd.Series(uniques, dtype=_STRING)).to_numpy(object)
+        return pd.Series(done[codes], index=values.index, dtype=_STRING)
+    wrapped.__doc__, wrapped.__name__ = f.__doc__, f.__name__
+    return wrapped
+
+
+@_on_distinct
 def normalise_names(names: pd.Series) -> pd.Series:
     """Person names: transliterated to ASCII, without case, punctuation, honorifics and patronymic
     particles, one spelling for common transliterations (Mohd, Mohammed -> muhammad), umlaut digraphs
     folded (Mueller -> muller); word order kept (see :func:`name_key`)."""
-    out = _words(names).str.replace(r"(\w)-(\w)", r"\1\2", regex=False)
+    joined = _ascii(names).str.replace(r"(?<=[a-z])-(?=[a-z])", "", regex=True)  # Min-jun = Minjun
+    out = joined.str.replace(_NON_WORD, " ", regex=True).str.strip()
     out = _drop_words(_drop_words(out, _HONORIFICS), _PARTICLES)
     for canon, spellings in _NAME_SPELLINGS.items():
         out = out.str.replace(r"\b(" + "|".join(spellings) + r")\b", canon, regex=True)
@@ -139,6 +151,7 @@ def normalise_company(name: str) -> str:
     return normalise_companies(pd.Series([name])).iloc[0]
 
 
+@_on_distinct
 def normalise_companies(names: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise_company` (``N.V.``, ``Sdn. Bhd.``, ``GmbH``, ``PT``, ``Tbk`` dropped)."""
     out = _ascii(names).str.replace(r"(?<=\b\w)\.(?=\w\b)", "", regex=True)  # N.V. -> NV., B.V. -> BV.
@@ -152,6 +165,7 @@ def normalise_address(line: str) -> str:
     return normalise_addresses(pd.Series([line])).iloc[0]
 
 
+@_on_distinct
 def normalise_addresses(lines: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise_address` (jalan, gang, lorong, perum, blok, no, RT/RW, ...)."""
     out = _words(lines)

@@ -21,10 +21,13 @@ _DISTANCE_KM = ("sqrt(pow((l.latitude - r.latitude) * 111.2, 2) + "
 MODEL = Model(
     kind="addresses",
     blocking=(
-        "l.street = r.street AND l.city = r.city",
-        "l.number = r.number AND l.village = r.village",
-        "l.number = r.number AND l.postal_code = r.postal_code",
-        "l.grid = r.grid",
+        "l.street = r.street AND l.number = r.number AND l.village = r.village",
+        "l.street = r.street AND l.number = r.number AND l.postal_code = r.postal_code",
+        "l.street = r.street AND l.village = r.village AND l.rt_rw = r.rt_rw",
+        "l.number = r.number AND l.village = r.village AND l.rt_rw = r.rt_rw",
+        "l.grid = r.grid AND l.number = r.number",
+        "l.number = r.number AND l.postal_code = r.postal_code AND l.street4 = r.street4",
+        "l.number = r.number AND l.postal_code = r.postal_code AND l.village4 = r.village4",
     ),
     comparisons=(
         Comparison("street", "l.street IS NULL OR r.street IS NULL", (
@@ -85,6 +88,8 @@ def place_records(addresses: pd.DataFrame) -> pd.DataFrame:
         "district": blank(_words(column("district"))).to_numpy(),
         "city": blank(city).to_numpy(),
         "postal_code": blank(_words(column("postal_code"))).to_numpy(),
+        "street4": blank(street.str.replace(r"^(jalan|gang|lorong) ", "", regex=True).str.slice(0, 4)).to_numpy(),
+        "village4": blank(_words(column("village")).str.slice(0, 4)).to_numpy(),
         "latitude": lat.to_numpy(float),
         "longitude": lon.to_numpy(float),
         "grid": ((lat * 2000).round().astype("Int64").astype(str) + ":" + (lon * 2000).round().astype("Int64").astype(str))
