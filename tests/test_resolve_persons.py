@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphkit import Settings
+from graphkit import Settings, load_folder
 from graphkit.datasets.synth import synth, write_scenario
 from graphkit.indicators.context import build_context
 from graphkit.jobs import run_score
@@ -24,8 +24,10 @@ from test_resolve import background, frame  # noqa: E402
 def hotel(guests: str) -> dict:
     """Persons (the guests, then strangers) and 40 background people reporting the hotel H as residence."""
     persons = frame(guests.strip() + "\n" + background())
-    stays = [f"B{i},H" for i in range(40)] + [f"{p},H" for p in persons["person_id"] if p.startswith("G")]
-    return {"persons": persons, "residences": frame("person_id,address_id\n" + "\n".join(stays)),
+    stays = [f"B{i},H,2026-01-01" for i in range(40)] + [f"{p},H,2026-01-01" for p in persons["person_id"] if p.startswith("G")]
+    residences = frame("person_id,address_id,reported_on\n" + "\n".join(stays))
+    residences["reported_on"] = pd.to_datetime(residences["reported_on"])
+    return {"persons": persons, "residences": residences,
             "addresses": frame("address_id,line,city\nH,Jl. Hotel No. 1,Palembang\n")}
 
 
@@ -56,15 +58,20 @@ G2,MARTIN Sophie,1991-12-07,F12345679,FRA
 
 
 def permute_country_pairs(src: Path, dest: Path, groups: list[list[str]], seed: int) -> None:
-    """Give every human (all their records) another human's (nationality, passport_country) pair."""
+    """Give every human (all their records) another human's (nationality, passport_country) pair.
+
+    Rows that validation rejects keep their values: which rows are accepted is not resolution.
+    """
     shutil.copytree(src, dest)
     persons = pd.read_csv(dest / "persons.csv", dtype=str, keep_default_na=False)
+    rejects = load_folder(src).rejects
+    valid = ~persons.index.isin(rejects.loc[rejects["table"] == "persons", "row_number"] - 1)
     human = {pid.split(":")[1]: g[0] for g in groups for pid in g}
     persons["_human"] = persons["person_id"].map(lambda p: human.get(p, p))
-    pairs = persons.drop_duplicates("_human").set_index("_human")[["nationality", "passport_country"]]
+    pairs = persons[valid].drop_duplicates("_human").set_index("_human")[["nationality", "passport_country"]]
     shuffled = pairs.iloc[np.random.default_rng(seed).permutation(len(pairs))].set_index(pairs.index)
     for col in ("nationality", "passport_country"):
-        persons[col] = persons["_human"].map(shuffled[col])
+        persons.loc[valid, col] = persons.loc[valid, "_human"].map(shuffled[col])
     assert not persons["nationality"].equals(pd.read_csv(src / "persons.csv", dtype=str, keep_default_na=False)["nationality"])
     persons.drop(columns="_human").to_csv(dest / "persons.csv", index=False)
 

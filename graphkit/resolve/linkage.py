@@ -133,7 +133,9 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
     linker = Linker(db.register(records, table_name=f"{model.kind}_records"),
                     model.settings(n), log_level=None)
     if n >= train_min_records:
+        con.execute("SET threads = 1")  # DuckDB's seeded sample repeats itself only on one thread
         linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n * 4.0), seed=seed)
+        con.execute(f"SET threads = {threads}")
         from splink.internals.exceptions import EMTrainingException
 
         for block in model.training:
