@@ -131,7 +131,8 @@ def patstat() -> dict:
     employers = pd.DataFrame({"employer_id": p["record_id"], "name": p["name"].str.lstrip("* ").str.strip(),
                               "registration_no": pd.NA, "address_id": pd.NA, "phone": pd.NA})
     persons = pd.DataFrame({"person_id": pd.Series(dtype=str), "full_name": pd.Series(dtype=str),
-                            "birth_date": pd.Series(dtype="datetime64[ns]")})
+                            "birth_date": pd.Series(dtype="datetime64[ns]"), "passport_no": pd.Series(dtype=str),
+                            "passport_country": pd.Series(dtype=str)})
     res, seconds = _resolve({"employers": employers, "persons": persons})
     predicted = res.organisation.reindex("employers:" + p["record_id"]).to_numpy()
     pr, rc, f1 = _bcubed(predicted, p["label_true"].to_numpy())

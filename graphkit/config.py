@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     resolve_organisation_threshold: float = Field(0.9, gt=0, lt=1, description="match probability from which two sponsor/employer records are one company")
     resolve_address_threshold: float = Field(0.95, gt=0, lt=1, description="match probability from which two address records are one place")
     resolve_hub_limit: int = Field(25, ge=2, description="records sharing a passport number, registration number, sponsor, employer or address before the value is a hub that decides no match")
-    resolve_train_min_records: int = Field(5000, ge=2, description="records of one kind from which resolution trains its model on the data (EM); fewer use the declared priors")
+    resolve_train_min_records: int = Field(2000, ge=2, description="records of one kind from which resolution trains its model on the data (EM); fewer use the declared priors")
     resolve_seed: int = Field(42, description="seed of the random sample resolution trains on")
     resolve_threads: int = Field(2, ge=1, description="DuckDB threads resolution uses")
     lookback_days: int = Field(365, ge=1, description="employment that ended longer ago than this is not current")

@@ -149,6 +149,10 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
     data = manifest.finish()
     with manifest.stage("write_back"):
         data["written_back"] = store.write_scores(result.scores, data)
+        if settings.backend == "neo4j":
+            from graphkit.store.neo4j_entities import write_entities
+
+            data["entities_written_back"] = write_entities(store.driver, resolution.entities, store.database, store.batch_size)
     data["timings"] = manifest.timings
     write_json(data, out_path / "manifest.json")
     render_report(out_path, top=settings.report_top)

@@ -80,6 +80,7 @@ class Model:
     comparisons: tuple[Comparison, ...]
     training: tuple[str, ...] = ()
     duplicates_per_record: float = 0.05
+    deterministic: tuple[str, ...] = ()
 
     def settings(self, n: int) -> dict:
         """Splink settings for ``n`` records (the prior: ``duplicates_per_record`` extra rows per entity)."""
@@ -133,6 +134,13 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
     linker = Linker(db.register(records, table_name=f"{model.kind}_records"),
                     model.settings(n), log_level=None)
     if n >= train_min_records:
+        if model.deterministic:
+            # the prior from the pairs near-certain rules find (assumed to be 70% of the matches),
+            # never below the declared one: large clusters (a company's hundreds of records) need it
+            floor = linker._settings_obj._probability_two_random_records_match
+            linker.training.estimate_probability_two_random_records_match(list(model.deterministic), recall=0.7)
+            estimated = linker._settings_obj._probability_two_random_records_match
+            linker._settings_obj._probability_two_random_records_match = max(floor, estimated)
         con.execute("SET threads = 1")  # DuckDB's seeded sample repeats itself only on one thread
         linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n * 4.0), seed=seed)
         con.execute(f"SET threads = {threads}")

@@ -47,6 +47,7 @@ MODEL = Model(
     ),
     training=("l.name = r.name", "l.phone = r.phone"),
     duplicates_per_record=0.3,  # a company is usually both a sponsor and an employer, under two ids
+    deterministic=("l.name = r.name", "l.registration_no = r.registration_no"),
 )
 
 

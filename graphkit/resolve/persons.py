@@ -79,6 +79,7 @@ MODEL = Model(
         "l.passport_no = r.passport_no",
         "l.name_key = r.name_key AND l.birth_date = r.birth_date",
     ),
+    deterministic=("l.passport_no = r.passport_no", "l.name_key = r.name_key AND l.birth_date = r.birth_date"),
 )
 
 

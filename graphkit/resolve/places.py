@@ -56,6 +56,7 @@ MODEL = Model(
         )),
     ),
     duplicates_per_record=0.1,
+    deterministic=("l.street = r.street AND l.number = r.number AND l.village = r.village",),
 )
 
 
