@@ -54,6 +54,9 @@ _COMPANY_FORMS = (
     "nv", "bv", "gmbh", "ag", "kg", "se", "sa", "sas", "sarl", "spa", "srl", "ab", "as", "oy", "plc",
     "ltd", "limited", "llc", "llp", "inc", "incorporated", "corp", "corporation", "co", "company",
     "sdn bhd", "bhd", "pte", "pty", "kk", "kabushiki kaisha", "sl", "sp z o o", "oyj", "asa",
+    # the same forms written with spaces between their letters (B. V., N V, S.p.A.)
+    "b v", "n v", "s a", "a g", "s p a", "s r l", "g m b h", "p t", "c v", "naamloze vennootschap",
+    "besloten vennootschap", "aktiengesellschaft", "gesellschaft mit beschrankter haftung",
 )
 
 _ADDRESS_WORDS = [
