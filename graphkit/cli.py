@@ -114,6 +114,30 @@ def score(
     typer.echo("Scores are leads for human review, not findings.")
 
 
+@app.command("resolve")
+def resolve_command(
+    input_dir: Annotated[Path, typer.Argument(help="folder with the contract tables (and judgements.csv, if any)")],
+    out: Annotated[Path, typer.Option(help="output folder: entities.csv, rejects.csv, manifest.json")] = Path("graphkit-out"),
+) -> None:
+    """Ingest and resolve INPUT_DIR only: which records are one human, company or place."""
+    from graphkit.resolve.job import run_resolve
+
+    run_resolve(input_dir, out, make_settings())
+    typer.echo(f"entities.csv, rejects.csv and manifest.json in {out}")
+
+
+@app.command("explain-match")
+def explain_match_command(
+    left: Annotated[str, typer.Argument(help="a record as table:id, e.g. persons:P26")],
+    right: Annotated[str, typer.Argument(help="another record of the same kind")],
+    input_dir: Annotated[Path, typer.Option("--input", help="folder with the contract tables")] = Path("."),
+) -> None:
+    """Why two records are (or are not) one entity: the match weight of each comparison."""
+    from graphkit.resolve.job import explain_match
+
+    typer.echo(explain_match(input_dir, left, right, make_settings()))
+
+
 @app.command("export-graph")
 def export_graph_command(
     entity_id: Annotated[str, typer.Argument(help="table:id of the target, e.g. employers:E01, or an entity_id of scores.csv")],

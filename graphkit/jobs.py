@@ -31,6 +31,7 @@ from graphkit.privacy import Pseudonymiser, personal_values
 from graphkit.export.tables import write_csv, write_json
 from graphkit.ingest import Ingested, load_folder
 from graphkit.manifest import Manifest, new_run_id
+from graphkit.resolve import read_judgements, resolve
 from graphkit.schedule import _pause_for_kill_test, built_aside, run_lock
 from graphkit.scoring import ScoreResult, score_tables
 from graphkit.store.base import GraphStore, LoadStats
@@ -131,7 +132,7 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
     >>> from graphkit.datasets import tiny_path
     >>> run = run_score(tiny_path(), tempfile.mkdtemp(), Settings(as_of=datetime.date(2026, 11, 1)))
     >>> sorted(p.name for p in run.out.iterdir())
-    ['clusters.csv', 'evidence.csv', 'graphs', 'manifest.json', 'rejects.csv', 'report.html', 'scores.csv']
+    ['clusters.csv', 'entities.csv', 'evidence.csv', 'graphs', 'manifest.json', 'rejects.csv', 'report.html', 'scores.csv']
     >>> run.manifest["scored"]["EMPLOYER"], run.manifest["rule_set_version"]
     (3, '2026.11.2')
     """
@@ -166,8 +167,10 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
     _store_rejects(ingested, stats)
     with manifest.stage("read_back"):
         tables = store.tables()
+    with manifest.stage("resolve"):
+        resolution = resolve(tables, settings, read_judgements(input_dir))
     with manifest.stage("analysis"):
-        result = score_tables(tables, settings.as_of_date(), settings.thresholds())
+        result = score_tables(tables, settings.as_of_date(), settings.thresholds(), resolution=resolution)
     manifest.inputs = ingested.files
     manifest.rows = ingested.counts
     manifest.timings["analysis_stages"] = result.timings
@@ -188,12 +191,17 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
         write_csv(shown, out_path / "scores.csv")
         write_csv(result.clusters, out_path / "clusters.csv")
         write_csv(result.evidence, out_path / "evidence.csv")
+        write_csv(resolution.entities, out_path / "entities.csv")
         write_csv(pseudonymise_rejects(ingested.rejects, pseudonymiser), out_path / "rejects.csv")
     manifest.extra["graphs"] = int((scores["graph"] != "").sum())
     manifest.extra["pseudonymised"] = pseudonymiser is not None
     data = manifest.finish()
     with manifest.stage("write_back"):
         data["written_back"] = store.write_scores(result.scores, data)
+        if settings.backend == "neo4j":
+            from graphkit.store.neo4j_entities import write_entities
+
+            data["entities_written_back"] = write_entities(store.driver, resolution.entities, store.database, store.batch_size)
     data["timings"] = manifest.timings
     write_json(data, out_path / "manifest.json")
     render_report(out_path, top=settings.report_top)

@@ -28,7 +28,7 @@ Examples
 >>> second["changes"]["UNCHANGED"], second["previous_run_id"] == first["run_id"]
 (17, True)
 >>> sorted(p.name for p in (root / "latest").iterdir())[:4]
-['COMPLETE', 'changes.csv', 'clusters.csv', 'evidence.csv']
+['COMPLETE', 'changes.csv', 'clusters.csv', 'entities.csv']
 """
 
 from __future__ import annotations

@@ -169,12 +169,12 @@ def rank_scores(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_tables(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds | None = None,
-                 rules: RuleSet | None = None) -> ScoreResult:
-    """Resolve, run every indicator and score: the whole analysis on validated tables."""
+                 rules: RuleSet | None = None, resolution=None) -> ScoreResult:
+    """Resolve (unless given the ``resolution``), run every indicator and score: the whole analysis on validated tables."""
     rules = rules or load_rules()
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    ctx = build_context(tables, as_of, thresholds)
+    ctx = build_context(tables, as_of, thresholds, resolution)
     timings["resolve_and_context"] = round(time.perf_counter() - started, 3)
     reasons = run_indicators(ctx, timings)
     scored = score_reasons(reasons, rules)

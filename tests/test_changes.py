@@ -77,7 +77,11 @@ def plant_changes(folder: Path) -> None:
         path.write_text("".join(ln for ln in path.read_text().splitlines(keepends=True) if not ln.startswith(prefix)))
 
     workers = [f"P4{i}" for i in range(4)]
-    append("persons.csv", "".join(f"{p},Worker {p},M,1990-01-01,VNM,C{p}0000,VNM\n" for p in workers))
+    # four different people (names, birth dates, passports far apart): entity resolution must not join them
+    people = ("Nguyen Van An,1988-02-11,C3817265", "Tran Thi Binh,1991-07-23,C5092718",
+              "Le Van Cuong,1979-12-02,C7730491", "Pham Thi Dung,1995-04-30,C1268844")
+    append("persons.csv", "".join(f"{p},{name},M,{born},VNM,{passport},VNM\n"
+                                  for p, (name, born, passport) in zip(workers, (x.split(",") for x in people))))
     append("permits.csv", "".join(f"K{p},{p},VISIT,TOURISM,,2026-10-01,2026-11-29,Kantor Imigrasi Palembang\n" for p in workers))
     append("movements.csv", "".join(f"{p},ARRIVAL,2026-10-01,Bandara Sultan Mahmud Badaruddin II\n" for p in workers)
            + "P28,DEPARTURE,2026-08-20,Bandara Sultan Mahmud Badaruddin II\n")

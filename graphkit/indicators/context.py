@@ -87,11 +87,12 @@ def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return frame.sort_values(by, kind="stable", na_position="first").reset_index(drop=True)
 
 
-def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds | None = None) -> Context:
-    """Resolve ``tables`` and derive the frames every indicator reads."""
+def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds | None = None,
+                  resolution: Resolution | None = None) -> Context:
+    """Resolve ``tables`` (unless given their ``resolution``) and derive the frames every indicator reads."""
     as_of = pd.Timestamp(as_of)
     thresholds = thresholds or Thresholds()
-    res = resolve(tables)
+    res = resolution if resolution is not None else resolve(tables)
     org_of = res.organisation
 
     permits = _sorted(_table(tables, "permits", ["permit_id", "person_id", "permit_type", "purpose", "sponsor_id",

@@ -49,7 +49,8 @@ def test_a_write_in_an_analyst_session_is_refused_and_changes_nothing(loaded, st
 
 def test_every_analysis_query_is_checked_here():
     checked = {"visit_workers_per_employer", "sponsored_people_per_sponsor", "residents_per_address",
-               "overstay_candidates", "no_lawful_entry_candidates", "employer_links"}
+               "overstay_candidates", "no_lawful_entry_candidates", "employer_links",
+               "humans_with_several_records"}  # read back against entities.csv in test_entities_neo4j.py
     assert {n.split("/")[1] for n in names("analysis")} == checked
 
 

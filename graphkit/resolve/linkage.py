@@ -1,0 +1,182 @@
+"""Probabilistic record linkage with Splink on DuckDB, driven by a declared :class:`Model`.
+
+A model declares, as data, the blocking rules that find candidate pairs and the comparisons that
+weigh them (each comparison a list of levels: an SQL condition on ``l``/``r``, a label, prior m and
+u probabilities, optionally a term-frequency column). :func:`link` builds the Splink settings from
+it, trains m and u without labels when there are enough records (expectation maximisation on the
+model's training blocks, u from a seeded random sample), and returns the scored pairs at or above
+the threshold. Everything is deterministic: records enter sorted by their source id, sampling is
+seeded or hash-based, and probabilities are rounded before anything downstream sees them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Digits kept of every match probability: DuckDB sums in parallel, so the last bits may differ.
+PROBABILITY_DIGITS = 6
+
+
+def _sides(sql: str) -> str:
+    """Blocking-rule spelling (``l.name``) as Splink's comparison spelling (``name_l``).
+
+    >>> _sides("l.name = r.name")
+    'name_l = name_r'
+    """
+    return re.sub(r"\b([lr])\.(\w+)", r"\2_\1", sql)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a comparison: records agreeing this way (``sql`` on ``l.``/``r.`` columns)."""
+
+    label: str
+    sql: str
+    m: float
+    u: float
+    tf: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One piece of evidence: levels from the strongest agreement down; ``null`` when it says nothing."""
+
+    name: str
+    null: str
+    levels: tuple[Level, ...]
+    columns: tuple[str, ...] = ()
+
+    def splink(self) -> dict:
+        """The comparison as a Splink settings dictionary (the ``else`` level closes it)."""
+        levels = [{"sql_condition": _sides(self.null), "label_for_charts": "null", "is_null_level": True}]
+        for level in self.levels:
+            d = {"sql_condition": _sides(level.sql), "label_for_charts": level.label,
+                 "m_probability": level.m, "u_probability": level.u}
+            if level.tf:
+                d.update(tf_adjustment_column=level.tf, tf_adjustment_weight=1.0)
+            levels.append(d)
+        m_rest = max(1e-4, 1 - sum(level.m for level in self.levels))
+        u_rest = max(1e-4, 1 - sum(level.u for level in self.levels))
+        levels.append({"sql_condition": "ELSE", "label_for_charts": "else", "m_probability": m_rest, "u_probability": u_rest})
+        return {"output_column_name": self.name, "comparison_levels": levels}
+
+    def labels(self) -> list[str]:
+        """Level labels by Splink's gamma value (the strongest level has the highest)."""
+        return ["else"] + [level.label for level in reversed(self.levels)]
+
+
+@dataclass(frozen=True)
+class Model:
+    """A declared linkage model: blocking rules, comparisons and EM training blocks, all SQL text."""
+
+    kind: str
+    blocking: tuple[str, ...]
+    comparisons: tuple[Comparison, ...]
+    training: tuple[str, ...] = ()
+    duplicates_per_record: float = 0.05
+    deterministic: tuple[str, ...] = ()
+
+    def settings(self, n: int) -> dict:
+        """Splink settings for ``n`` records (the prior: ``duplicates_per_record`` extra rows per entity)."""
+        prior = min(0.5, 2 * self.duplicates_per_record / max(n - 1, 1))
+        return {
+            "link_type": "dedupe_only",
+            "unique_id_column_name": "unique_id",
+            "probability_two_random_records_match": prior,
+            "blocking_rules_to_generate_predictions": [{"blocking_rule": b} for b in self.blocking],
+            "comparisons": [c.splink() for c in self.comparisons],
+            "retain_matching_columns": True,
+            "retain_intermediate_calculation_columns": False,
+            "max_iterations": 10,
+            "em_convergence": 1e-3,
+        }
+
+
+@dataclass
+class Linked:
+    """What :func:`link` found: pairs of record positions with their probability and evidence."""
+
+    left: np.ndarray
+    right: np.ndarray
+    probability: np.ndarray
+    matched_on: np.ndarray
+    linker: object = None
+
+
+def _quiet() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_records: int,
+         seed: int, threads: int = 2) -> Linked:
+    """Score the candidate pairs of ``records`` (one row per record, ``unique_id`` = position).
+
+    Pairs at or above ``threshold`` come back with ``matched_on``: the comparisons that agreed,
+    each with the level it reached (``name:exact;birth_date:day_month_swap``).
+    """
+    n = len(records)
+    empty = np.array([], dtype=np.int64)
+    if n < 2:
+        return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object))
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    _quiet()
+    con = duckdb.connect(config={"threads": threads})
+    db = DuckDBAPI(connection=con)
+    linker = Linker(db.register(records, table_name=f"{model.kind}_records"),
+                    model.settings(n), log_level=None)
+    if n >= train_min_records:
+        if model.deterministic:
+            # the prior from the pairs near-certain rules find (assumed to be 70% of the matches),
+            # never below the declared one: large clusters (a company's hundreds of records) need it
+            floor = linker._settings_obj._probability_two_random_records_match
+            linker.training.estimate_probability_two_random_records_match(list(model.deterministic), recall=0.7)
+            estimated = linker._settings_obj._probability_two_random_records_match
+            linker._settings_obj._probability_two_random_records_match = max(floor, estimated)
+        con.execute("SET threads = 1")  # DuckDB's seeded sample repeats itself only on one thread
+        linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n * 4.0), seed=seed)
+        con.execute(f"SET threads = {threads}")
+        from splink.internals.exceptions import EMTrainingException
+
+        for block in model.training:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    block, estimate_without_term_frequencies=True, max_pairs=min(5e6, n * 5.0))
+            except EMTrainingException:
+                continue  # this block holds no pairs in these data (no passports, say): the priors stand
+    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    if pairs.empty:
+        return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
+    pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], kind="stable", ignore_index=True)
+    return Linked(pairs["unique_id_l"].to_numpy(np.int64), pairs["unique_id_r"].to_numpy(np.int64),
+                  pairs["match_probability"].round(PROBABILITY_DIGITS).to_numpy(float),
+                  _matched_on(pairs, model), linker)
+
+
+def _matched_on(pairs: pd.DataFrame, model: Model) -> np.ndarray:
+    out = np.full(len(pairs), "", dtype=object)
+    for comparison in model.comparisons:
+        if f"gamma_{comparison.name}" not in pairs:
+            continue
+        # gamma -1 is the null level, 0 the else level: neither is evidence of a match
+        names = np.array(["", ""] + [f"{comparison.name}:{label}" for label in comparison.labels()[1:]], dtype=object)
+        part = names[pairs[f"gamma_{comparison.name}"].to_numpy(np.int64) + 1]
+        out = np.where(part == "", out, np.where(out == "", part, out + ";" + part))
+    return out
+
+
+def match_weight(probability: float) -> float:
+    """The match weight (log2 odds) of a probability.
+
+    >>> match_weight(0.5)
+    0.0
+    """
+    return math.log2(probability / (1 - probability))

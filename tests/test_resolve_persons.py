@@ -1,0 +1,106 @@
+"""The person model: hubs cut both ways, and nationality / passport country never decide a merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphkit import Settings, load_folder
+from graphkit.datasets.synth import synth, write_scenario
+from graphkit.indicators.context import build_context
+from graphkit.jobs import run_score
+from graphkit.resolve import resolve
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_resolve import background, frame  # noqa: E402
+
+
+def hotel(guests: str) -> dict:
+    """Persons (the guests, then strangers) and 40 background people reporting the hotel H as residence."""
+    persons = frame(guests.strip() + "\n" + background())
+    stays = [f"B{i},H,2026-01-01" for i in range(40)] + [f"{p},H,2026-01-01" for p in persons["person_id"] if p.startswith("G")]
+    residences = frame("person_id,address_id,reported_on\n" + "\n".join(stays))
+    residences["reported_on"] = pd.to_datetime(residences["reported_on"])
+    return {"persons": persons, "residences": residences,
+            "addresses": frame("address_id,line,city\nH,Jl. Hotel No. 1,Palembang\n")}
+
+
+def test_a_hub_address_alone_merges_nobody():
+    tables = hotel("""
+person_id,full_name,birth_date,passport_no,passport_country
+G1,Rahul Sharma,,M10000001,IND
+G2,Rahul Sharma,,M27777772,IND
+""")
+    r = resolve(tables)
+    assert r.person["G1"] != r.person["G2"]
+    # the same two records at a small shared address are one human: the hub, not the address, is what is ignored
+    small = dict(tables, residences=frame("person_id,address_id\nG1,Q\nG2,Q\n"),
+                 addresses=frame("address_id,line,city\nQ,Jl. Kecil No. 9,Palembang\n"))
+    assert resolve(small).person["G1"] == resolve(small).person["G2"]
+
+
+def test_records_at_a_hub_that_agree_on_much_else_still_merge_and_the_hub_is_still_seen():
+    tables = hotel("""
+person_id,full_name,birth_date,passport_no,passport_country
+G1,Sophie Martin,1991-07-12,F12345678,FRA
+G2,MARTIN Sophie,1991-12-07,F12345679,FRA
+""")
+    r = resolve(tables)
+    assert r.person["G1"] == r.person["G2"]
+    ctx = build_context(tables, as_of="2026-11-01", resolution=r)
+    assert ctx.residences.loc[ctx.residences["place"] == "addresses:H", "human"].nunique() == 41
+
+
+def permute_country_pairs(src: Path, dest: Path, groups: list[list[str]], seed: int) -> None:
+    """Give every human (all their records) another human's (nationality, passport_country) pair.
+
+    Rows that validation rejects keep their values: which rows are accepted is not resolution.
+    """
+    shutil.copytree(src, dest)
+    persons = pd.read_csv(dest / "persons.csv", dtype=str, keep_default_na=False)
+    rejects = load_folder(src).rejects
+    valid = ~persons.index.isin(rejects.loc[rejects["table"] == "persons", "row_number"] - 1)
+    human = {pid.split(":")[1]: g[0] for g in groups for pid in g}
+    persons["_human"] = persons["person_id"].map(lambda p: human.get(p, p))
+    pairs = persons[valid].drop_duplicates("_human").set_index("_human")[["nationality", "passport_country"]]
+    shuffled = pairs.iloc[np.random.default_rng(seed).permutation(len(pairs))].set_index(pairs.index)
+    for col in ("nationality", "passport_country"):
+        persons.loc[valid, col] = persons.loc[valid, "_human"].map(shuffled[col])
+    assert not persons["nationality"].equals(pd.read_csv(src / "persons.csv", dtype=str, keep_default_na=False)["nationality"])
+    persons.drop(columns="_human").to_csv(dest / "persons.csv", index=False)
+
+
+@pytest.fixture(scope="module")
+def twins_scenario(tmp_path_factory) -> tuple[Path, list[list[str]]]:
+    """A synthetic scenario plus strangers who share a name and a birth date (and a human with two records)."""
+    s = synth(2000, 11)
+    folder = write_scenario(s, tmp_path_factory.mktemp("f") / "input")
+    persons = pd.read_csv(folder / "persons.csv", dtype=str, keep_default_na=False)
+    extra = pd.DataFrame([
+        ["Z1", "Chen Wei", "M", "1990-01-01", "CHN", "E55501234", "CHN"],
+        ["Z2", "Chen Wei", "M", "1990-01-01", "SGP", "K77709876", "SGP"],
+        ["Z3", "Anil Kumar", "M", "1985-05-05", "IND", "M40404040", "IND"],
+        ["Z4", "Kumar Anil", "M", "1985-05-05", "IND", "M40404041", "IND"],
+    ], columns=["person_id", "full_name", "sex", "birth_date", "nationality", "passport_no", "passport_country"])
+    pd.concat([persons, extra[persons.columns]]).to_csv(folder / "persons.csv", index=False)
+    groups = s.truth["resolution"]["persons"] + [["persons:Z3", "persons:Z4"]]
+    return folder, groups
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_permuting_nationality_and_passport_country_among_humans_changes_no_output_byte(twins_scenario, tmp_path: Path, seed: int):
+    folder, groups = twins_scenario
+    permute_country_pairs(folder, tmp_path / "permuted", groups, seed)
+    settings = Settings(as_of=dt.date(2026, 11, 1), resolve_train_min_records=1000)
+    a = run_score(folder, tmp_path / "a", settings)
+    run_score(tmp_path / "permuted", tmp_path / "b", settings)
+    e = a.result.context.resolution.person
+    assert e["Z1"] != e["Z2"] and e["Z3"] == e["Z4"]
+    for name in ("entities.csv", "scores.csv", "clusters.csv", "evidence.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
