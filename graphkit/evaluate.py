@@ -19,6 +19,10 @@ NETWORK_SHELL            shell_networks                               clusters o
                                                                       share of planted networks found
                                                                       (recall), share of clusters that
                                                                       find one (precision)
+SHELL_IN_ONE_CLUSTER     shell_networks                               share of planted networks whose
+                                                                      employers all sit in one
+                                                                      NETWORK_SHELL cluster of at most 3x
+                                                                      the network's employers (recall)
 ======================== ============================================ =====================================
 
 A scored entity matches a planted group (one real-world entity: an employer and its sponsor twin,
@@ -171,6 +175,7 @@ def evaluate(scores_dir: str | Path, truth: str | Path | dict) -> Evaluation:
                  lookalikes("departed_expired", "recently_expired", "renewed_passport", "departure_on_other_record")),
         _flagged(scores, "PERSON_NO_LAWFUL_ENTRY", typ.get("no_lawful_entry", []), {}),
         _networks(clusters, networks),
+        _contained(clusters, networks),
     )
     return Evaluation(rows)
 
@@ -274,6 +279,21 @@ def _networks(clusters: pd.DataFrame, networks: list) -> dict:
     return {"target": "NETWORK_SHELL", "planted": len(networks), "k": len(shells),
             "precision": useful / len(shells) if shells else None,
             "recall": found / len(networks) if networks else None, "average_precision": None, "lookalikes": {}}
+
+
+def _contained(clusters: pd.DataFrame, networks: list) -> dict:
+    """Networks whose every employer group sits in one NETWORK_SHELL cluster no larger than 3x the network."""
+    shells = clusters[clusters["kind"].str.strip().str.upper() == "NETWORK_SHELL"]
+    members = [_ids(m) for m in shells["members"]]
+    sizes = [sum(1 for m in ids if m.startswith("employers:")) for ids in members]
+
+    def inside(net: list) -> bool:
+        return any(all(ids.intersection(group) for group in net) and size <= 3 * len(net)
+                   for ids, size in zip(members, sizes))
+
+    return {"target": "SHELL_IN_ONE_CLUSTER", "planted": len(networks), "k": len(members), "precision": None,
+            "recall": sum(map(inside, networks)) / len(networks) if networks else None, "average_precision": None,
+            "lookalikes": {}}
 
 
 def _number(value) -> str:
