@@ -32,8 +32,8 @@ is a miss. A planted network is found by a NETWORK_SHELL cluster whose members i
 employer group of the network and of whose employer members at least half belong to it.
 
 Look-alikes are counted where they would hurt: in the top k of their entity type (big contractors,
-commissioning campaigns, corporate groups; travel agents, universities, family sponsors, visa
-agencies; hotels, dormitories, boarding houses) or, for people, among those flagged as overstayers
+commissioning campaigns, corporate groups, informal employers; travel agents, universities, family
+sponsors, visa agencies, event organisers; hotels, dormitories, boarding houses) or, for people, among those flagged as overstayers
 (departed after expiry, recently expired, renewed passport, departure on another record). A kind
 the scenario does not plant is not reported.
 
@@ -169,9 +169,11 @@ def evaluate(scores_dir: str | Path, truth: str | Path | dict) -> Evaluation:
 
     rows = (
         _ranked(scores, "EMPLOYER", typ.get("visit_workforce", []) + [g for net in networks for g in net],
-                lookalikes("big_contractors", "commissioning_campaigns", "corporate_groups")),
+                lookalikes("big_contractors", "commissioning_campaigns", "corporate_groups",
+                           "informal_employers")),
         _ranked(scores, "SPONSOR", typ.get("sponsor_mills", []),
-                lookalikes("travel_agents", "universities", "family_sponsors", "visa_agencies")),
+                lookalikes("travel_agents", "universities", "family_sponsors", "visa_agencies",
+                           "event_organisers")),
         _ranked(scores, "ADDRESS", typ.get("address_hotspots", []),
                 lookalikes("hotels", "dormitories", "boarding_houses")),
         _flagged(scores, "PERSON_OVERSTAY", typ.get("overstayers", []),

@@ -52,6 +52,8 @@ def _plan(w: _World, n: int) -> dict:
         "n_visa_agencies": optional(s["visa_agencies"]),
         "n_boarding_houses": optional(s["boarding_houses"]),
         "n_groups": optional(s["corporate_groups"]),
+        "n_event_organisers": optional(s["event_organisers"]),
+        "n_informal": optional(s["informal_employers"]),
     }
     p["vw_permits"] = group_sizes("visit_permit_holders", len(p["vw"]))
     p["shell_people"] = group_sizes("shell_workers", len(p["shell_size"]))

@@ -134,6 +134,7 @@ _SECTORS_REGULAR = ("05100", "01262", "10431", "41011", "42101", "35101", "06100
 _SECTORS_BIG = ("42101", "35101", "05100", "41011", "06100")
 _SECTORS_VW = ("41011", "10431", "56101", "01262", "33120", "96122", "25111")
 _SECTORS_SHELL = ("70209", "46900", "46100", "82990", "74909")
+_SECTORS_INFORMAL = ("56101", "47111", "96122", "10792", "47721")  # food stalls, shops, salons, bakeries
 _JOB_TITLES = (
     "Engineer", "Technician", "Supervisor", "Manager", "Operator", "Mechanic", "Electrician", "Geologist",
     "Drilling Supervisor", "QA/QC Inspector", "Project Manager", "Tenaga Ahli", "Chef", "Teacher", "Consultant",
@@ -273,8 +274,8 @@ HOTEL_REPORT, HOST_REPORT, PERMIT_APPLICATION = 0, 1, 2
 
 # place kinds, company kinds, sponsor kinds, person-row kinds
 RESIDENTIAL, HOTEL, OFFICE, DORM, CAMPUS = range(5)
-REGULAR, BIG, VISIT_WORKFORCE, SHELL = range(4)
-TWIN, AGENT, UNIVERSITY, MILL, FAMILY_SPONSOR, PERSONAL_SPONSOR, VISA_AGENCY = range(7)
+REGULAR, BIG, VISIT_WORKFORCE, SHELL, INFORMAL = range(5)
+TWIN, AGENT, UNIVERSITY, MILL, FAMILY_SPONSOR, PERSONAL_SPONSOR, VISA_AGENCY, EVENT_ORGANISER = range(8)
 PRIMARY_ROW, SPELLING_ROW, RENEWED_ROW = range(3)
 
 # Roles of humans: the first eight are the ordinary population, the rest planted or look-alikes.

@@ -81,6 +81,9 @@ class Style:
     # look-alikes only the styles plant
     visa_agencies: tuple = (0.0, 0.0)
     visa_agency_share: tuple = (0.0, 0.0)  # of business visitors; they report at many firms
+    event_organisers: tuple = (0.0, 0.0)
+    event_share: tuple = (0.0, 0.0)  # of the other business visitors: conference guests, no job
+    informal_employers: tuple = (0.0, 0.0)  # small unregistered firms helped by permanent residents
     commissioning_campaigns: tuple = (0.0, 0.0)
     campaign_visitors: tuple = ((4, 4), (12, 12))
     boarding_houses: tuple = (0.0, 0.0)
@@ -104,7 +107,8 @@ _HARD = dict(  # what the maintainers' hidden family is said to contain; every t
     mill_split_share=(0.3, 0.6), hotspot_residents=((10, 14), (25, 50)), hotspot_years=(3, 6),
     hotspot_present_share=(0.3, 0.6), hotspot_current_job_share=(0.4, 0.8), shell_ties=(5, 6, 7),
     visa_agencies=(1.0, 3.0), visa_agency_share=(0.2, 0.5), commissioning_campaigns=(2.0, 6.0),
-    boarding_houses=(2.0, 5.0), corporate_groups=(0.5, 1.5), departure_on_other_record=(10.0, 25.0),
+    boarding_houses=(2.0, 5.0), corporate_groups=(0.5, 1.5), event_organisers=(1.0, 2.0), event_share=(0.1, 0.2),
+    informal_employers=(6.0, 10.0), departure_on_other_record=(10.0, 25.0),
     moves_share=(0.1, 0.3), renewed_name_variants=("case_or_spacing", "transliteration", "family_first", "drop_bin",
                                                    "missing_middle", "typo", "diacritics"),
 )

@@ -8,9 +8,9 @@ import pyarrow.compute as pc
 
 from graphkit.datasets.synth.messiness import _person_names
 from graphkit.datasets.synth.reference import (
-    BIG_WORKER, COLUMNS, PRIMARY_ROW, REGULAR, RENEWED, TWIN, _CITIES, _DIRECTIONS, _GANGS, _HIGHWAYS, _NAT_CODES,
-    _OFFICES, _PERMIT_TYPES, _PORTS, _PROVINCE, _PURPOSES, _RESIDENCE_SOURCES, _SEXES, _SOURCES, _SPONSOR_TYPES,
-    _STREETS, _VILLAGES,
+    BIG_WORKER, COLUMNS, PRIMARY_ROW, REGULAR, RENEWED, SPLIT_DEPARTURE, TWIN, _CITIES, _DIRECTIONS, _GANGS,
+    _HIGHWAYS, _NAT_CODES, _OFFICES, _PERMIT_TYPES, _PORTS, _PROVINCE, _PURPOSES, _RESIDENCE_SOURCES, _SEXES,
+    _SOURCES, _SPONSOR_TYPES, _STREETS, _VILLAGES,
 )
 from graphkit.datasets.synth.state import _World
 from graphkit.datasets.synth.text import _blank, _format_ids, _iso, _join, _number_text, _strings, _take
@@ -105,7 +105,8 @@ def _to_tables(w: _World):
         "person_id": p_id, "full_name": _person_names(w), "sex": _enum_text(w, _SEXES, H["sex"][h], odd),
         # a few birth dates unrecorded, never where they are what links a renewed passport to the old one
         "birth_date": _blank(_iso(H["birth"][h]),
-                             (rng.random(n_person) < w.p["blank_birth_date_share"]) & (H["role"][h] != RENEWED)),
+                             (rng.random(n_person) < w.p["blank_birth_date_share"])
+                             & ~np.isin(H["role"][h], [RENEWED, SPLIT_DEPARTURE])),
         "nationality": nat,
         "passport_no": _blank(passport, w.persons["no_passport"]), "passport_country": nat,
     }, p_num, ordinary_human[h] & (w.persons["kind"] == PRIMARY_ROW))

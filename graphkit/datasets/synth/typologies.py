@@ -5,17 +5,18 @@ from __future__ import annotations
 import numpy as np
 
 from graphkit.datasets.synth.reference import (
-    BUSINESS, CAMPAIGN_VISITOR, DEPARTED_EXPIRED, HOST_REPORT, HOTEL_REPORT, HOTSPOT_RESIDENT, INSPECTION, LIMITED,
-    MILL_CLIENT, NO_ENTRY, OFFICE, OVERSTAYER, PERMIT_APPLICATION, PRIMARY_ROW, RECENTLY_EXPIRED, RENEWED,
-    RENEWED_ROW, REPORT, RESIDENTIAL, SHELL_WORKER, SPLIT_DEPARTURE, STUDENT, TOURISM, VISIT, VW_VISITOR, WORK,
-    WORKER, WORK_PERMIT, _BOARDING_LABELS, _CITIES, _CITY_OFFICE, _CITY_P, _JOB_TITLES, _NA, _VISITOR_ROLES, _YEAR,
+    BUSINESS, CAMPAIGN_VISITOR, DEPARTED_EXPIRED, FAMILY, HOST_REPORT, HOTEL_REPORT, HOTSPOT_RESIDENT, INSPECTION,
+    LIMITED, MILL_CLIENT, NO_ENTRY, OFFICE, OVERSTAYER, PERMANENT, PERMIT_APPLICATION, PRIMARY_ROW,
+    RECENTLY_EXPIRED, RENEWED, RENEWED_ROW, REPORT, RESIDENTIAL, SHELL_WORKER, SPLIT_DEPARTURE, STUDENT, TOURISM,
+    VISIT, VW_VISITOR, WORK, WORKER, WORK_PERMIT, _BOARDING_LABELS, _CITIES, _CITY_OFFICE, _CITY_P, _FIELD_ROLES,
+    _JOB_TITLES, _NA, _VISITOR_ROLES, _YEAR,
 )
 from graphkit.datasets.synth.state import _World, _members, _rank_in_group
 from graphkit.datasets.synth.stays import (
     _cover_count, _crossings, _expired_stays, _hosts, _hotel_rows, _jobs, _limited_stays, _lives, _long_visits,
     _permits, _seen_working, _visit,
 )
-from graphkit.datasets.synth.world import _office_phone, _places
+from graphkit.datasets.synth.world import _informal_employers, _office_phone, _places
 
 
 def planted_stays(w: _World, plan: dict) -> None:
@@ -35,6 +36,7 @@ def planted_stays(w: _World, plan: dict) -> None:
     _departure_on_other_record(w)
     _boarding_houses(w, plan)
     _corporate_groups(w, plan)
+    _informal_helpers(w, plan)
     for label, role in (("overstayers", OVERSTAYER), ("no_lawful_entry", NO_ENTRY),
                         ("departed_expired", DEPARTED_EXPIRED), ("recently_expired", RECENTLY_EXPIRED),
                         ("renewed_passport", RENEWED), ("departure_on_other_record", SPLIT_DEPARTURE)):
@@ -259,6 +261,31 @@ def _departure_on_other_record(w: _World) -> None:
     person[moved] = row_of[person[moved]]
 
 
+def _informal_helpers(w: _World, plan: dict) -> None:
+    """Look-alike of a visit-permit workforce: a small unregistered firm where one to three foreigners help,
+    each a permanent resident married to an Indonesian, seen at an inspection or in a report."""
+    n = plan["n_informal"]
+    if not n:
+        return
+    rng, T = w.rng, w.today
+    firms = _informal_employers(w, n)
+    helpers = rng.integers(1, 4, n)
+    first = np.full(w.persons.n, T - 1)
+    last = np.full(w.persons.n, T - 1)
+    np.minimum.at(first, w.permits["person"], w.permits["issued"])
+    np.maximum.at(last, w.permits["person"], w.permits["expires"])
+    K = w.permits
+    # permanent residents married to an Indonesian: one sponsor each, so no sponsor spans several firms
+    pool = np.unique(K["person"][(K["ptype"] == PERMANENT) & (K["purpose"] == FAMILY)])
+    pool = pool[(last[pool] >= T) & ~np.isin(pool, w.employment["person"])]  # still here, working nowhere else
+    people = pool[rng.permutation(len(pool))[: int(helpers.sum())]]
+    firm = np.repeat(firms, helpers)[: len(people)]
+    start = w.between(np.minimum(first[people] + 1, T - 1), T - 1)
+    _jobs(w, people, firm, np.where(rng.random(len(people)) < 0.5, INSPECTION, REPORT), start,
+          role=w.pick(_FIELD_ROLES, len(people)))
+    w.truth["informal_employers"] = ("company", firms)
+
+
 def _visa_agency_visitors(w: _World, people: np.ndarray, sponsor: np.ndarray, arrival: np.ndarray,
                           departure: np.ndarray) -> None:
     """Look-alike of a mill's clients: business visitors sponsored by a visa agency, each reporting at a firm.
@@ -285,6 +312,13 @@ def _visa_agency_visitors(w: _World, people: np.ndarray, sponsor: np.ndarray, ar
     seen = np.maximum(arrival[agency], np.minimum(arrival[agency] + w.between(1, 10, k), last))
     _jobs(w, people[agency], company, np.where(rng.random(k) < 0.5, REPORT, INSPECTION), seen,
           role=w.pick(_VISITOR_ROLES, k))
+    if "event_organisers" in o:  # conference guests: sponsored by an organiser, seen at no firm
+        guest = ~agency & (rng.random(n) < w.p["event_share"])
+        rows = np.flatnonzero(np.isin(w.permits["person"], people[guest]))
+        chosen = o["event_organisers"][rng.integers(0, len(o["event_organisers"]), int(guest.sum()))]
+        by_person[people[guest]] = chosen
+        w.permits["sponsor"][rows] = by_person[w.permits["person"][rows]]
+        sponsor[guest] = chosen
 
 
 def _boarding_houses(w: _World, plan: dict) -> None:

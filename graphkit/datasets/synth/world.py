@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from graphkit.datasets.synth.reference import (
-    AGENT, BIG, CAMPUS, DORM, HOTEL, MILL, OFFICE, REGULAR, RESIDENTIAL, SHELL, TWIN, UNIVERSITY, VISA_AGENCY,
-    VISIT_WORKFORCE, _CITIES, _CITY_P, _DORM_LABELS, _GANGS, _HIGHWAYS, _HOTEL_SUFFIXES, _HOTEL_WORDS, _ID_FIRST,
-    _ID_LAST, _ID_MIDDLE, _SECTORS_BIG, _SECTORS_REGULAR, _SECTORS_SHELL, _SECTORS_VW, _STREETS, _TWIN_STYLES,
-    _UNIVERSITIES, _VILLAGE_CITY, _WORDS_A, _WORDS_B, _WORDS_C,
+    AGENT, BIG, CAMPUS, DORM, EVENT_ORGANISER, HOTEL, INFORMAL, MILL, OFFICE, REGULAR, RESIDENTIAL, SHELL, TWIN,
+    UNIVERSITY, VISA_AGENCY, VISIT_WORKFORCE, _CITIES, _CITY_P, _DORM_LABELS, _GANGS, _HIGHWAYS, _HOTEL_SUFFIXES,
+    _HOTEL_WORDS, _ID_FIRST, _ID_LAST, _ID_MIDDLE, _SECTORS_BIG, _SECTORS_INFORMAL, _SECTORS_REGULAR,
+    _SECTORS_SHELL, _SECTORS_VW, _STREETS, _TWIN_STYLES, _UNIVERSITIES, _VILLAGE_CITY, _WORDS_A, _WORDS_B, _WORDS_C,
 )
 from graphkit.datasets.synth.state import _World, _rank_in_group
 
@@ -255,6 +255,8 @@ def _build_organisations(w: _World, plan: dict) -> None:
     w.truth["universities"] = ("sponsor", universities)
     if plan["n_visa_agencies"]:
         _visa_agencies(w, plan["n_visa_agencies"])
+    if plan["n_event_organisers"]:
+        _event_organisers(w, plan["n_event_organisers"])
 
 
 def _visa_agencies(w: _World, n: int) -> None:
@@ -294,3 +296,28 @@ def _split_mills(w: _World, mills: np.ndarray, organisation: np.ndarray, core: n
     second[spouse] = _individuals(w, MILL, city[spouse], w.sponsors["address"][mills[spouse]])
     w.mill_spellings = mills[org], second[org]
     return second
+
+
+def _event_organisers(w: _World, n: int) -> None:
+    """Organisations that sponsor conference and trade-fair guests: many visitors, no jobs, hotels."""
+    city = w.rng.choice(len(_CITIES), n, p=[0.8] + [0.025] * 8)
+    core = _core_names(w, city + 3 * len(_CITIES))  # a name space of its own
+    organisers = w.sponsors.add(
+        n, kind=EVENT_ORGANISER, type=0, name=np.array([f"PT {c} Event Organizer" for c in core], dtype=object),
+        reg=w.fresh("nib", n, 10**12, 10**13).astype(str).astype(object),
+        address=_places(w, city, OFFICE), phone=_office_phone(w, city))
+    w.orgs["event_organisers"] = organisers
+    w.truth["event_organisers"] = ("sponsor", organisers)
+
+
+def _informal_employers(w: _World, n: int) -> np.ndarray:
+    """Small unregistered firms (a food stall, a salon): no registration number, no office phone."""
+    city = w.rng.choice(len(_CITIES), n, p=_CITY_P)
+    firms = _add_companies(w, INFORMAL, city, _core_names(w, city), _SECTORS_INFORMAL)
+    twins = w.companies["twin"][firms]
+    w.twin_reg_shared -= int((w.sponsors["reg"][twins] == w.companies["reg"][firms]).sum())  # no number to share
+    w.companies["reg"][firms] = ""
+    w.companies["phone"][firms] = ""
+    w.sponsors["reg"][twins] = ""
+    w.sponsors["phone"][twins] = ""
+    return firms

@@ -95,7 +95,7 @@ def write_scenario(scenario: Scenario, out_dir: str | Path, fmt: str = "csv",
 
 #: look-alikes only some world styles plant (absent from the truth of a scenario without any)
 LATER_LOOKALIKES = ("commissioning_campaigns", "departure_on_other_record", "visa_agencies", "boarding_houses",
-                    "corporate_groups")
+                    "corporate_groups", "event_organisers", "informal_employers")
 
 
 def _truth(w: _World, ids: dict, tables: dict, bad_list: list, messiness: dict, *, seed: int, n_persons: int,
