@@ -33,9 +33,9 @@ employer group of the network and of whose employer members at least half belong
 
 Look-alikes are counted where they would hurt: in the top k of their entity type (big contractors,
 commissioning campaigns, corporate groups, informal employers; travel agents, universities, family
-sponsors, visa agencies, event organisers; hotels, dormitories, boarding houses) or, for people, among those flagged as overstayers
-(departed after expiry, recently expired, renewed passport, departure on another record). A kind
-the scenario does not plant is not reported.
+sponsors, visa agencies, event organisers; hotels, dormitories, boarding houses) or, for people,
+among those flagged as overstayers (departed after expiry, recently expired, renewed passport,
+departure on another record). A kind the scenario does not plant is not reported.
 
 Examples
 --------

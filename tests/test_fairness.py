@@ -128,7 +128,8 @@ def _how_much(a: Path, b: Path) -> str:
     """How far two runs' outputs differ: for scores, the largest score move of one entity."""
     left = pd.read_csv(a, dtype=str, keep_default_na=False)
     right = pd.read_csv(b, dtype=str, keep_default_na=False)
-    text = f"{len(left)} vs {len(right)} rows, {len(set(map(tuple, left.values)) ^ set(map(tuple, right.values)))} differ"
+    differ = len(set(map(tuple, left.values)) ^ set(map(tuple, right.values)))
+    text = f"{len(left)} vs {len(right)} rows, {differ} differ"
     if "score" in left.columns and "entity_id" in left.columns:
         keys = ["entity_type", "source_ids"] if "source_ids" in left.columns else ["entity_id"]
         both = left.merge(right, on=keys, how="outer", suffixes=("_a", "_b"))
