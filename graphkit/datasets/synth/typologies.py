@@ -89,6 +89,31 @@ def _commissioning_campaigns(w: _World, plan: dict) -> None:
     w.truth["commissioning_campaigns"] = ("company", np.unique(host))
 
 
+def _informal_helpers(w: _World, plan: dict) -> None:
+    """Look-alike of a visit-permit workforce: a small unregistered firm where one to three foreigners help,
+    each a permanent resident married to an Indonesian, seen at an inspection or in a report."""
+    n = plan["n_informal"]
+    if not n:
+        return
+    rng, T = w.rng, w.today
+    firms = _informal_employers(w, n)
+    helpers = rng.integers(1, 4, n)
+    first = np.full(w.persons.n, T - 1)
+    last = np.full(w.persons.n, T - 1)
+    np.minimum.at(first, w.permits["person"], w.permits["issued"])
+    np.maximum.at(last, w.permits["person"], w.permits["expires"])
+    K = w.permits
+    # permanent residents married to an Indonesian: one sponsor each, so no sponsor spans several firms
+    pool = np.unique(K["person"][(K["ptype"] == PERMANENT) & (K["purpose"] == FAMILY)])
+    pool = pool[(last[pool] >= T) & ~np.isin(pool, w.employment["person"])]  # still here, working nowhere else
+    people = pool[rng.permutation(len(pool))[: int(helpers.sum())]]
+    firm = np.repeat(firms, helpers)[: len(people)]
+    start = w.between(np.minimum(first[people] + 1, T - 1), T - 1)
+    _jobs(w, people, firm, np.where(rng.random(len(people)) < 0.5, INSPECTION, REPORT), start,
+          role=w.pick(_FIELD_ROLES, len(people)))
+    w.truth["informal_employers"] = ("company", firms)
+
+
 def _sponsor_mills(w: _World, plan: dict) -> None:
     """2. One guarantor (perhaps under two rows, or with a spouse) for many unrelated visitors working all over."""
     rng, T, o = w.rng, w.today, w.orgs
@@ -105,6 +130,41 @@ def _sponsor_mills(w: _World, plan: dict) -> None:
     _seen_working(w, people, company, arrival)
     _lives(w, people, _places(w, rng.choice(len(_CITIES), n, p=_CITY_P), RESIDENTIAL),
            w.between(arrival, T - 1), HOST_REPORT)
+
+
+def _visa_agency_visitors(w: _World, people: np.ndarray, sponsor: np.ndarray, arrival: np.ndarray,
+                          departure: np.ndarray) -> None:
+    """Look-alike of a mill's clients: business visitors sponsored by a visa agency, each reporting at a firm.
+
+    Their stays are short and lawful; one agency's visitors are seen at many different employers,
+    big ones more often. ``sponsor`` is changed in place before the permits are read out.
+    """
+    rng, o = w.rng, w.orgs
+    n = len(people)
+    agency = rng.random(n) < w.p["visa_agency_share"]
+    k = int(agency.sum())
+    rows = np.flatnonzero(np.isin(w.permits["person"], people[agency]))
+    chosen = o["visa_agencies"][rng.integers(0, len(o["visa_agencies"]), k)]
+    by_person = np.full(w.persons.n, -1)
+    by_person[people[agency]] = chosen
+    w.permits["sponsor"][rows] = by_person[w.permits["person"][rows]]
+    sponsor[agency] = chosen
+    regular = o["regular"]
+    size = w.companies["size"][regular]
+    firms = regular[size >= 10] if (size >= 10).any() else regular  # established firms, not a corner shop
+    weight = w.companies["size"][firms].astype(float)
+    company = firms[rng.choice(len(firms), k, p=weight / weight.sum())]
+    last = np.where(departure[agency] == _NA, w.today - 1, departure[agency] - 1)
+    seen = np.maximum(arrival[agency], np.minimum(arrival[agency] + w.between(1, 10, k), last))
+    _jobs(w, people[agency], company, np.where(rng.random(k) < 0.5, REPORT, INSPECTION), seen,
+          role=w.pick(_VISITOR_ROLES, k))
+    if "event_organisers" in o:  # conference guests: sponsored by an organiser, seen at no firm
+        guest = ~agency & (rng.random(n) < w.p["event_share"])
+        rows = np.flatnonzero(np.isin(w.permits["person"], people[guest]))
+        chosen = o["event_organisers"][rng.integers(0, len(o["event_organisers"]), int(guest.sum()))]
+        by_person[people[guest]] = chosen
+        w.permits["sponsor"][rows] = by_person[w.permits["person"][rows]]
+        sponsor[guest] = chosen
 
 
 def _address_hotspots(w: _World, plan: dict) -> None:
@@ -171,7 +231,36 @@ def _address_hotspots(w: _World, plan: dict) -> None:
         _lives(w, people[back], address_rows(np.flatnonzero(back)), earlier + w.between(1, 15, k), HOST_REPORT)
 
 
+def _boarding_houses(w: _World, plan: dict) -> None:
+    """Look-alike of a hotspot: a boarding house (kos) that over the years housed many students and workers,
+    all on their own limited-stay permits, working for various employers or studying."""
+    n_houses = plan["n_boarding_houses"]
+    if not n_houses:
+        return
+    rng, T = w.rng, w.today
+    city = rng.choice(len(_CITIES), n_houses, p=_CITY_P)
+    houses = _places(w, city, RESIDENTIAL, label=w.pick(_BOARDING_LABELS, n_houses), special=True)
+    lo, hi = w.p["boarding_house_residents"]
+    sizes = rng.integers(lo, hi + 1, n_houses)
+    role = w.humans["role"][w.persons["human"]]
+    pool = np.flatnonzero(np.isin(role, [STUDENT, WORKER]) & (w.persons["kind"] == PRIMARY_ROW))
+    people = pool[rng.permutation(len(pool))[: int(sizes.sum())]]
+    house = np.repeat(np.arange(n_houses), sizes)[: len(people)]
+    first = np.full(w.persons.n, T - 1)
+    last = np.full(w.persons.n, T - 1)
+    K = w.permits
+    np.minimum.at(first, K["person"], K["issued"])
+    np.minimum.at(last, K["person"], K["expires"])  # inside the first permit: before any departure
+    start = first[people]
+    reported = w.between(start, np.maximum(start, np.minimum(last[people], T - 1)))
+    _lives(w, people, houses[house], reported, np.where(rng.random(len(people)) < 0.7, HOST_REPORT,
+                                                        PERMIT_APPLICATION))
+    w.truth["boarding_houses"] = ("place", w.addresses["place"][houses])
+
+
 def _shell_rotations(w: _World, plan: dict) -> None:
+    """5. Shell networks: the same workers rotate through consecutive stints at firms tied by a phone, an
+    address and/or one sponsor (look-alike: a corporate group with secondments)."""
     rng = w.rng
     T = w.today
     s = w.shell
@@ -204,148 +293,6 @@ def _shell_rotations(w: _World, plan: dict) -> None:
     _lives(w, people, _places(w, cc[first_employer], RESIDENTIAL), first, PERMIT_APPLICATION)
     networks = [s["companies"][s["network"] == k] for k in range(len(plan["shell_size"]))]
     w.truth["shell_networks"] = ("networks", networks)
-
-
-def _renewed_passports(w: _World) -> None:
-    """An expired permit under the old passport's person row, a current one under the new row."""
-    T = w.today
-    people = _members(w, RENEWED)
-    n = len(people)
-    company, first, expiry, home = _expired_stays(w, people, T - 300, T - 35, leaves=False, work_share=1.0)
-    new_passport = w.fresh("passport", n, 10_000_000, 100_000_000)
-    new_rows = w.persons.add(n, human=people, kind=RENEWED_ROW, passport=new_passport)
-    issued = expiry - w.between(1, 20, n)
-    step = w.between(330, 364, n)
-    cc = w.companies["city"][company]
-    _permits(w, new_rows, issued, 365, step, _cover_count(issued, 365, step, T), LIMITED, WORK,
-             w.companies["twin"][company], _CITY_OFFICE[cc])
-    _jobs(w, new_rows, company, WORK_PERMIT, issued)
-    _lives(w, new_rows, home, issued, PERMIT_APPLICATION)
-
-
-def _no_lawful_entry(w: _World) -> None:
-    rng = w.rng
-    T = w.today
-    people = _members(w, NO_ENTRY)
-    n = len(people)
-    had_permit = rng.random(n) < 0.4  # long ago, and left; no arrival is on record at all
-    old = people[had_permit]
-    issued = w.between(T - 900, T - 400, len(old))
-    _permits(w, old, issued, 30, 28, 1, VISIT, TOURISM, -1, 0)
-    _crossings(w, old, None, issued + w.between(3, 25, len(old)))
-    works = rng.random(n) < 0.7
-    lives = (rng.random(n) < 0.6) | ~works
-    _jobs(w, people[works], _hosts(w, int(works.sum())), INSPECTION,
-          w.between(T - 180, T - 1, int(works.sum())))
-    city = rng.choice(len(_CITIES), int(lives.sum()), p=_CITY_P)
-    _lives(w, people[lives], _places(w, city, RESIDENTIAL), w.between(T - 180, T - 1, len(city)),
-           HOST_REPORT)
-    undocumented = ~had_permit & (rng.random(n) < 0.5)  # found without a passport
-    w.persons["no_passport"][people[undocumented]] = True
-
-
-def _departure_on_other_record(w: _World) -> None:
-    """Look-alike of an overstayer: the human left, but the departure was recorded under a second person
-    row (a renewed passport, another spelling of the name); the first row keeps only the expired permit."""
-    T = w.today
-    people = _members(w, SPLIT_DEPARTURE)
-    if not len(people):
-        return
-    _expired_stays(w, people, T - 365, T - 35, leaves=True)
-    new_rows = w.persons.add(len(people), human=people, kind=RENEWED_ROW,
-                             passport=w.fresh("passport", len(people), 10_000_000, 100_000_000))
-    row_of = np.full(w.humans.n, -1)
-    row_of[people] = new_rows
-    person = w.movements["person"]
-    moved = (w.movements["direction"] == 1) & np.isin(person, people)
-    person[moved] = row_of[person[moved]]
-
-
-def _informal_helpers(w: _World, plan: dict) -> None:
-    """Look-alike of a visit-permit workforce: a small unregistered firm where one to three foreigners help,
-    each a permanent resident married to an Indonesian, seen at an inspection or in a report."""
-    n = plan["n_informal"]
-    if not n:
-        return
-    rng, T = w.rng, w.today
-    firms = _informal_employers(w, n)
-    helpers = rng.integers(1, 4, n)
-    first = np.full(w.persons.n, T - 1)
-    last = np.full(w.persons.n, T - 1)
-    np.minimum.at(first, w.permits["person"], w.permits["issued"])
-    np.maximum.at(last, w.permits["person"], w.permits["expires"])
-    K = w.permits
-    # permanent residents married to an Indonesian: one sponsor each, so no sponsor spans several firms
-    pool = np.unique(K["person"][(K["ptype"] == PERMANENT) & (K["purpose"] == FAMILY)])
-    pool = pool[(last[pool] >= T) & ~np.isin(pool, w.employment["person"])]  # still here, working nowhere else
-    people = pool[rng.permutation(len(pool))[: int(helpers.sum())]]
-    firm = np.repeat(firms, helpers)[: len(people)]
-    start = w.between(np.minimum(first[people] + 1, T - 1), T - 1)
-    _jobs(w, people, firm, np.where(rng.random(len(people)) < 0.5, INSPECTION, REPORT), start,
-          role=w.pick(_FIELD_ROLES, len(people)))
-    w.truth["informal_employers"] = ("company", firms)
-
-
-def _visa_agency_visitors(w: _World, people: np.ndarray, sponsor: np.ndarray, arrival: np.ndarray,
-                          departure: np.ndarray) -> None:
-    """Look-alike of a mill's clients: business visitors sponsored by a visa agency, each reporting at a firm.
-
-    Their stays are short and lawful; one agency's visitors are seen at many different employers,
-    big ones more often. ``sponsor`` is changed in place before the permits are read out.
-    """
-    rng, o = w.rng, w.orgs
-    n = len(people)
-    agency = rng.random(n) < w.p["visa_agency_share"]
-    k = int(agency.sum())
-    rows = np.flatnonzero(np.isin(w.permits["person"], people[agency]))
-    chosen = o["visa_agencies"][rng.integers(0, len(o["visa_agencies"]), k)]
-    by_person = np.full(w.persons.n, -1)
-    by_person[people[agency]] = chosen
-    w.permits["sponsor"][rows] = by_person[w.permits["person"][rows]]
-    sponsor[agency] = chosen
-    regular = o["regular"]
-    size = w.companies["size"][regular]
-    firms = regular[size >= 10] if (size >= 10).any() else regular  # established firms, not a corner shop
-    weight = w.companies["size"][firms].astype(float)
-    company = firms[rng.choice(len(firms), k, p=weight / weight.sum())]
-    last = np.where(departure[agency] == _NA, w.today - 1, departure[agency] - 1)
-    seen = np.maximum(arrival[agency], np.minimum(arrival[agency] + w.between(1, 10, k), last))
-    _jobs(w, people[agency], company, np.where(rng.random(k) < 0.5, REPORT, INSPECTION), seen,
-          role=w.pick(_VISITOR_ROLES, k))
-    if "event_organisers" in o:  # conference guests: sponsored by an organiser, seen at no firm
-        guest = ~agency & (rng.random(n) < w.p["event_share"])
-        rows = np.flatnonzero(np.isin(w.permits["person"], people[guest]))
-        chosen = o["event_organisers"][rng.integers(0, len(o["event_organisers"]), int(guest.sum()))]
-        by_person[people[guest]] = chosen
-        w.permits["sponsor"][rows] = by_person[w.permits["person"][rows]]
-        sponsor[guest] = chosen
-
-
-def _boarding_houses(w: _World, plan: dict) -> None:
-    """Look-alike of a hotspot: a boarding house (kos) that over the years housed many students and workers,
-    all on their own limited-stay permits, working for various employers or studying."""
-    n_houses = plan["n_boarding_houses"]
-    if not n_houses:
-        return
-    rng, T = w.rng, w.today
-    city = rng.choice(len(_CITIES), n_houses, p=_CITY_P)
-    houses = _places(w, city, RESIDENTIAL, label=w.pick(_BOARDING_LABELS, n_houses), special=True)
-    lo, hi = w.p["boarding_house_residents"]
-    sizes = rng.integers(lo, hi + 1, n_houses)
-    role = w.humans["role"][w.persons["human"]]
-    pool = np.flatnonzero(np.isin(role, [STUDENT, WORKER]) & (w.persons["kind"] == PRIMARY_ROW))
-    people = pool[rng.permutation(len(pool))[: int(sizes.sum())]]
-    house = np.repeat(np.arange(n_houses), sizes)[: len(people)]
-    first = np.full(w.persons.n, T - 1)
-    last = np.full(w.persons.n, T - 1)
-    K = w.permits
-    np.minimum.at(first, K["person"], K["issued"])
-    np.minimum.at(last, K["person"], K["expires"])  # inside the first permit: before any departure
-    start = first[people]
-    reported = w.between(start, np.maximum(start, np.minimum(last[people], T - 1)))
-    _lives(w, people, houses[house], reported, np.where(rng.random(len(people)) < 0.7, HOST_REPORT,
-                                                        PERMIT_APPLICATION))
-    w.truth["boarding_houses"] = ("place", w.addresses["place"][houses])
 
 
 def _corporate_groups(w: _World, plan: dict) -> None:
@@ -394,3 +341,59 @@ def _corporate_groups(w: _World, plan: dict) -> None:
                      % size]
     _jobs(w, E["person"][at], sister, REPORT, w.between(E["start"][at] + 30, T - 1), role=w.pick(_JOB_TITLES, len(at)))
     w.truth["corporate_groups"] = ("company", members)
+
+
+def _renewed_passports(w: _World) -> None:
+    """4. Look-alike of an overstayer: an expired permit under the old passport's person row, a current one under the new row."""
+    T = w.today
+    people = _members(w, RENEWED)
+    n = len(people)
+    company, first, expiry, home = _expired_stays(w, people, T - 300, T - 35, leaves=False, work_share=1.0)
+    new_passport = w.fresh("passport", n, 10_000_000, 100_000_000)
+    new_rows = w.persons.add(n, human=people, kind=RENEWED_ROW, passport=new_passport)
+    issued = expiry - w.between(1, 20, n)
+    step = w.between(330, 364, n)
+    cc = w.companies["city"][company]
+    _permits(w, new_rows, issued, 365, step, _cover_count(issued, 365, step, T), LIMITED, WORK,
+             w.companies["twin"][company], _CITY_OFFICE[cc])
+    _jobs(w, new_rows, company, WORK_PERMIT, issued)
+    _lives(w, new_rows, home, issued, PERMIT_APPLICATION)
+
+
+def _departure_on_other_record(w: _World) -> None:
+    """Look-alike of an overstayer: the human left, but the departure was recorded under a second person
+    row (a renewed passport, another spelling of the name); the first row keeps only the expired permit."""
+    T = w.today
+    people = _members(w, SPLIT_DEPARTURE)
+    if not len(people):
+        return
+    _expired_stays(w, people, T - 365, T - 35, leaves=True)
+    new_rows = w.persons.add(len(people), human=people, kind=RENEWED_ROW,
+                             passport=w.fresh("passport", len(people), 10_000_000, 100_000_000))
+    row_of = np.full(w.humans.n, -1)
+    row_of[people] = new_rows
+    person = w.movements["person"]
+    moved = (w.movements["direction"] == 1) & np.isin(person, people)
+    person[moved] = row_of[person[moved]]
+
+
+def _no_lawful_entry(w: _World) -> None:
+    """6. Seen working or living here, never an arrival on record, no valid permit; some without a passport."""
+    rng = w.rng
+    T = w.today
+    people = _members(w, NO_ENTRY)
+    n = len(people)
+    had_permit = rng.random(n) < 0.4  # long ago, and left; no arrival is on record at all
+    old = people[had_permit]
+    issued = w.between(T - 900, T - 400, len(old))
+    _permits(w, old, issued, 30, 28, 1, VISIT, TOURISM, -1, 0)
+    _crossings(w, old, None, issued + w.between(3, 25, len(old)))
+    works = rng.random(n) < 0.7
+    lives = (rng.random(n) < 0.6) | ~works
+    _jobs(w, people[works], _hosts(w, int(works.sum())), INSPECTION,
+          w.between(T - 180, T - 1, int(works.sum())))
+    city = rng.choice(len(_CITIES), int(lives.sum()), p=_CITY_P)
+    _lives(w, people[lives], _places(w, city, RESIDENTIAL), w.between(T - 180, T - 1, len(city)),
+           HOST_REPORT)
+    undocumented = ~had_permit & (rng.random(n) < 0.5)  # found without a passport
+    w.persons["no_passport"][people[undocumented]] = True
