@@ -344,7 +344,8 @@ def _corporate_groups(w: _World, plan: dict) -> None:
 
 
 def _renewed_passports(w: _World) -> None:
-    """4. Look-alike of an overstayer: an expired permit under the old passport's person row, a current one under the new row."""
+    """4. Look-alike of an overstayer: an expired permit under the old passport's person row, a current one
+    under the new row."""
     T = w.today
     people = _members(w, RENEWED)
     n = len(people)
