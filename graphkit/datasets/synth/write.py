@@ -28,10 +28,12 @@ class Scenario:
         Contract table name to a frame of string columns in contract order ("" for an empty cell),
         rows in file order, bad rows included.
     truth : dict
-        JSON-able ground truth: ``seed``, ``n_persons``, ``as_of``, ``schema``, ``counts`` (rows
-        written per table), ``accepted`` (rows a contract loader keeps), ``typologies``,
-        ``lookalikes``, ``messiness``, ``resolution`` (source ids of each real-world entity that
-        has several rows), ``bad_rows`` and ``bad_row_list``.
+        JSON-able ground truth: ``seed``, ``n_persons``, ``as_of``, ``style`` (the world style's
+        name and drawn parameters), ``schema``, ``counts`` (rows written per table), ``accepted``
+        (rows a contract loader keeps), ``typologies``, ``lookalikes``, ``messiness``,
+        ``resolution`` (source ids of each real-world entity that has several rows: ``persons``,
+        ``companies`` (an employer and its sponsor twin), ``sponsors`` (a mill under two
+        spellings), ``places``), ``bad_rows`` and ``bad_row_list``.
     """
 
     tables: dict[str, pd.DataFrame]
