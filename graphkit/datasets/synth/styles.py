@@ -14,7 +14,7 @@ styles (``harbour``, ``plantation``, ``campus``, ``agency``, ``corridor``, ``boo
 world; two more, ``HELD_OUT`` (``longhaul`` and ``bazaar``), are never looked at while tuning
 graphkit and differ in structure, not only in constants: ten-year histories and frequent moves,
 name variants written family-name-first or as initials, mills always split over two sponsor
-rows, shell networks tied only by an address.
+rows, shell networks tied by an address only (``longhaul``) or a phone only (``bazaar``).
 
 Examples
 --------
@@ -138,13 +138,14 @@ STYLES: dict[str, Style] = {s.name: s for s in (
                "odd_enum_share": (0.003, 0.01), "departure_on_other_record": (20.0, 40.0)}),
     # held out: never looked at while tuning graphkit
     replace(BASELINE, name="longhaul", description="Held out. Ten-year histories, people move often, "
-            "names re-ordered or as initials, shells tied by a ruko address only.",
+            "names re-ordered or as initials, shells tied by a shared address (and one sponsor), never a phone.",
             **{**_HARD, "history_years": (8, 10), "hotspot_years": (6, 9), "hotspot_present_share": (0.2, 0.5),
                "moves_share": (0.4, 0.6), "shell_ties": (6,), "renewed_name_variants": (
                    "family_first", "initials", "missing_middle", "transliteration"),
                "departure_on_other_record": (20.0, 30.0)}),
     replace(BASELINE, name="bazaar", description="Held out. Informal trade: mills always split or fronted "
-            "by a spouse, many agencies and campaigns, names with bin/binti dropped, typos and diacritics.",
+            "by a spouse, many agencies and campaigns, small firms, bin/binti, typos and diacritics; shells tied "
+            "by a phone (and one sponsor), never an address.",
             **{**_HARD, "mill_split_share": (1.0, 1.0), "visa_agencies": (3.0, 5.0), "visa_agency_share": (0.4, 0.7),
                "commissioning_campaigns": (5.0, 8.0), "employer_size_mu": (0.4, 0.7), "shell_ties": (5,),
                "renewed_name_variants": ("drop_bin", "typo", "diacritics", "case_or_spacing")}),
