@@ -21,6 +21,7 @@ import pandas as pd
 from graphkit.indicators import (
     address_crowding,
     emp_visit_workforce,
+    network_member,
     network_shell,
     person_no_lawful_entry,
     person_overstay,
@@ -35,6 +36,7 @@ INDICATORS = (
     sponsor_fanout,
     address_crowding,
     network_shell,
+    network_member,
     person_overstay,
     person_no_lawful_entry,
     person_purpose_mismatch,
