@@ -143,12 +143,13 @@ def synth(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="the day the data describe (default 2026-11-01)")] = None,
     format: Annotated[Format, typer.Option("--format", help="csv or parquet")] = Format.csv,
     truth: Annotated[Optional[Path], typer.Option(help="where truth.json goes (default <OUT_DIR>.truth.json, never inside)")] = None,
+    style: Annotated[str, typer.Option(help="world style: baseline, harbour, plantation, campus, agency, corridor, boomtown; held out: longhaul, bazaar")] = "baseline",
 ) -> None:
     """Write a synthetic scenario with planted typologies, look-alikes and ground truth."""
     from graphkit.datasets.synth import synth as make, write_scenario
 
     try:
-        scenario = make(persons, seed, as_of)
+        scenario = make(persons, seed, as_of, style=style)
         write_scenario(scenario, out_dir, format.value, truth)
     except ValueError as exc:
         raise GraphkitError(str(exc)) from None

@@ -147,7 +147,7 @@ def evaluate(scores_dir: str | Path, truth: str | Path | dict) -> Evaluation:
     ...     _ = Path(run, "scores.csv").write_text(",".join(SCORE_COLUMNS) + "\\n")
     ...     _ = Path(run, "clusters.csv").write_text(",".join(CLUSTER_COLUMNS) + "\\n")
     ...     print(evaluate(run, truth).as_dict()["EMPLOYER"])
-    {'planted': 1, 'k': 1, 'precision': 0.0, 'recall': 0.0, 'average_precision': 0.0, 'lookalikes': {'big_contractors': {'planted': 0, 'hit': 0}}}
+    {'planted': 1, 'k': 1, 'precision': 0.0, 'recall': 0.0, 'average_precision': 0.0, 'lookalikes': {}}
     """
     if not isinstance(truth, dict):
         truth = json.loads(Path(truth).read_text(encoding="utf-8"))
@@ -158,16 +158,17 @@ def evaluate(scores_dir: str | Path, truth: str | Path | dict) -> Evaluation:
     networks = typ.get("shell_networks", [])
 
     def lookalikes(*kinds: str) -> dict[str, list]:
-        return {kind: look.get(kind, []) for kind in kinds}
+        """The kinds this scenario plants (a world style may plant only some)."""
+        return {kind: look[kind] for kind in kinds if kind in look}
 
     rows = (
         _ranked(scores, "EMPLOYER", typ.get("visit_workforce", []) + [g for net in networks for g in net],
-                lookalikes("big_contractors")),
+                lookalikes("big_contractors", "commissioning_campaigns")),
         _ranked(scores, "SPONSOR", typ.get("sponsor_mills", []),
                 lookalikes("travel_agents", "universities", "family_sponsors")),
         _ranked(scores, "ADDRESS", typ.get("address_hotspots", []), lookalikes("hotels", "dormitories")),
         _flagged(scores, "PERSON_OVERSTAY", typ.get("overstayers", []),
-                 lookalikes("departed_expired", "recently_expired", "renewed_passport")),
+                 lookalikes("departed_expired", "recently_expired", "renewed_passport", "departure_on_other_record")),
         _flagged(scores, "PERSON_NO_LAWFUL_ENTRY", typ.get("no_lawful_entry", []), {}),
         _networks(clusters, networks),
     )
