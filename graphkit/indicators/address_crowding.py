@@ -44,7 +44,7 @@ READS = ("residences.person_id", "residences.address_id", "residences.reported_o
          "employment.end_date", "permits.permit_type", "permits.issued_on", "permits.expires_on",
          "addresses.line", "addresses.city")
 # Residence history considered, and the half-life of a report's weight within it.
-HISTORY_DAYS, HALF_LIFE_DAYS = 3 * 365, 365
+HISTORY_DAYS, HALF_LIFE_DAYS = 5 * 365, 2 * 365
 # A visit permit issued at most this many days after the previous one expired continues a chain.
 CHAIN_GAP_DAYS = 30
 # Baseline share of residents living on visit permits at work, shrunk toward 5% worth 200 residents.
