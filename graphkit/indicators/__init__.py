@@ -9,7 +9,7 @@ Examples
 >>> from graphkit.indicators.context import build_context
 >>> reasons = run_indicators(build_context(load_folder(tiny_path()).tables, as_of="2026-11-01"))
 >>> sorted(reasons["code"].unique())[:3]
-['ADDRESS_CROWDING', 'EMP_VISIT_WORKFORCE', 'NETWORK_SHELL']
+['ADDRESS_CROWDING', 'EMP_VISIT_WORKFORCE', 'NETWORK_MEMBER']
 """
 
 from __future__ import annotations

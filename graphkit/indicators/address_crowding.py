@@ -32,10 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import betainc
-
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import Context, shrunk_rate, strength_from_pvalue
+from graphkit.indicators.context import Context, shrunk_rate, strength_from_pvalue, tail_weighted
 
 CODE = "ADDRESS_CROWDING"
 ENTITY = "ADDRESS"
@@ -110,21 +108,6 @@ def _count(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(k_weight=frame["weight"] * frame["irregular"])
     return frame.groupby("place", sort=True).agg(n=("human", "size"), k=("irregular", "sum"),
                                                  n_w=("weight", "sum"), k_w=("k_weight", "sum"))
-
-
-def tail_weighted(k: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
-    """P(X >= k) for X ~ Binomial(n, p), continuous in (possibly weighted) ``k`` and ``n``: the
-    regularised incomplete beta ``I_p(k, n - k + 1)``.
-
-    >>> round(float(tail_weighted(np.array([7.0]), np.array([8.0]), 0.05)[0]), 10)
-    6e-09
-    """
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    out = np.ones_like(k)
-    some = k > 0
-    out[some] = betainc(k[some], np.maximum(n[some] - k[some], 0.0) + 1.0, p)
-    return out
 
 
 def run(ctx: Context) -> pd.DataFrame:

@@ -227,6 +227,23 @@ def tail_pvalue(k: np.ndarray, n: np.ndarray, p: float | np.ndarray) -> np.ndarr
     return binom.sf(np.asarray(k) - 1, np.asarray(n), p)
 
 
+def tail_weighted(k: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    """P(X >= k) for X ~ Binomial(n, p), continuous in (possibly weighted) ``k`` and ``n``: the
+    regularised incomplete beta ``I_p(k, n - k + 1)``.
+
+    >>> round(float(tail_weighted(np.array([7.0]), np.array([8.0]), 0.05)[0]), 10)
+    6e-09
+    """
+    from scipy.special import betainc
+
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    out = np.ones_like(k)
+    some = k > 0
+    out[some] = betainc(k[some], np.maximum(n[some] - k[some], 0.0) + 1.0, p)
+    return out
+
+
 def shrunk_rate(k, n, prior_rate: float, prior_weight: float):
     """A base rate ``k / n`` shrunk toward ``prior_rate`` worth ``prior_weight`` trials, so that a
     small world -- one district, a test fixture -- is not judged against its own outliers.

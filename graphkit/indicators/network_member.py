@@ -3,7 +3,8 @@
 What it flags
     An employer that belongs to a network NETWORK_SHELL flagged, with a strength that is the
     network's scaled by the employer's *own* share in it: how many of the network's irregularly
-    rotated workers passed through this employer (full at ``MIN_ROTATED``).
+    rotated workers passed through this employer, and whether it holds one of the network's
+    specific ties itself (full at ``MIN_ROTATED`` workers and a tie).
 Why it matters
     Membership is a lead to the network, not a finding about each firm: a member that only one
     rotated worker touched must not inherit the network's score, and an employer whose own
@@ -45,7 +46,8 @@ def run(ctx: Context) -> pd.DataFrame:
     for r in found.itertuples():
         for m in r.members:
             own = r.own[m]
-            share = min(1.0, len(own) / network_shell.MIN_ROTATED)
+            # its own part: rotated workers who passed through it, and a specific tie of its own
+            share = min(1.0, (len(own) + r.tied[m]) / (network_shell.MIN_ROTATED + 1))
             others = tuple(o for o in r.members if o != m)
             text = (f"{CODE}: member of {r.network} ({r.summary}); {len(own)} of its {len(r.rotated)} rotated workers "
                     f"passed through this employer")

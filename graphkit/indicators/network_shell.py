@@ -171,12 +171,12 @@ def networks(ctx: Context) -> pd.DataFrame:
 
 
 def _networks(ctx: Context) -> pd.DataFrame:
-    empty = pd.DataFrame(columns=["network", "members", "rotated", "own", "strength", "summary"])
-    links = projection(ctx)
-    # Only employers that people were rotated among outside their permits can be members:
+    empty = pd.DataFrame(columns=["network", "members", "rotated", "own", "tied", "strength", "summary"])
+    every = projection(ctx)
+    # Only employers that people were rotated among outside their permits seed the communities:
     # identifier ties alone (a shared office building) join firms that share nothing else.
-    rotating = pd.unique(links.loc[links["rotation_irregular"] > 0, ["org_a", "org_b"]].to_numpy().ravel())
-    links = links[isin(links["org_a"], rotating) & isin(links["org_b"], rotating)]
+    rotating = pd.unique(every.loc[every["rotation_irregular"] > 0, ["org_a", "org_b"]].to_numpy().ravel())
+    links = every[isin(every["org_a"], rotating) & isin(every["org_b"], rotating)]
     if links.empty:
         return empty
     runs = [communities(links, s) for s in SEEDS]
@@ -196,8 +196,10 @@ def _networks(ctx: Context) -> pd.DataFrame:
               & (per["rotated"].map(len) >= MIN_ROTATED) & (per["irregular"] > per["regular"])]
     if per.empty:
         return empty
+    per["members"] = _with_tied_firms(per["members"], every, ctx.thresholds.hub_limit)
     # stability: in how many seeded runs all members of the community fell in one community
     member_rows = per["members"].explode().rename("org").reset_index()
+    member_rows = member_rows[isin(member_rows["org"], rotating)]
     together = [member_rows.assign(c=member_rows["org"].map(r)).groupby("community")["c"].nunique() == 1 for r in runs]
     per["stable"] = pd.concat(together, axis=1).mean(axis=1)
     per = per.assign(first=per["members"].map(lambda m: m[0])).sort_values("first")
@@ -206,6 +208,9 @@ def _networks(ctx: Context) -> pd.DataFrame:
     mine = touching.drop_duplicates().groupby("org")["humans"].agg(lambda h: tuple(sorted(h)))
     per["network"] = [f"network:N{i:04d}" for i in range(1, len(per) + 1)]
     per["own"] = per["members"].map(lambda ms: {m: mine.get(m, ()) for m in ms})
+    # a member holds a specific tie of its own inside, or joined through one
+    tied = set(inside.loc[inside["identifiers"] > 0, ["org_a", "org_b"]].to_numpy().ravel())
+    per["tied"] = per["members"].map(lambda ms: {m: m in tied or m not in community.index for m in ms})
     per["strength"] = (np.minimum(1.0, 0.3 + 0.15 * np.minimum(per["identifiers"], 2.0) + 0.1 * per["rotated"].map(len))
                        * (0.5 + 0.5 * per["stable"]))
     per["summary"] = [
@@ -215,7 +220,29 @@ def _networks(ctx: Context) -> pd.DataFrame:
         + f" (stable in {r.stable:.0%} of {len(runs)} seeded runs)"
         for r in per.itertuples()
     ]
-    return per.reset_index(drop=True)[["network", "members", "rotated", "own", "strength", "summary"]]
+    return per.reset_index(drop=True)[["network", "members", "rotated", "own", "tied", "strength", "summary"]]
+
+
+def _with_tied_firms(members: pd.Series, links: pd.DataFrame, limit: int) -> pd.Series:
+    """Each community's members plus the employers outside every community that share a specific
+    phone or address with at least half of its members (a firm behind the same ruko address or
+    phone that no rotated worker happened to pass through), up to ``limit`` members. A shared
+    sponsor alone does not join: its clients may work anywhere."""
+    owner = {m: c for c, ms in members.items() for m in ms}
+    tied = links[(links["phone"] + links["address"]) > 0]
+    a_in, b_in = tied["org_a"].map(owner), tied["org_b"].map(owner)
+    one_side = a_in.notna() ^ b_in.notna()
+    edges = pd.DataFrame({"outsider": np.where(a_in.notna(), tied["org_b"], tied["org_a"]),
+                          "community": a_in.fillna(b_in)})[one_side.to_numpy()]
+    if edges.empty:
+        return members
+    counts = edges.groupby(["outsider", "community"]).size().rename("ties").reset_index()
+    counts = counts[2 * counts["ties"] >= counts["community"].map(members.map(len))]
+    best = counts.sort_values(["outsider", "ties", "community"], ascending=[True, False, True], kind="stable")
+    best = best.drop_duplicates("outsider")
+    extra = best.groupby("community")["outsider"].agg(tuple)
+    grown = {c: tuple(sorted(ms + extra.get(c, ()))) for c, ms in members.items()}
+    return pd.Series({c: ms if len(ms) <= limit else members[c] for c, ms in grown.items()}).reindex(members.index)
 
 
 def run(ctx: Context) -> pd.DataFrame:
