@@ -3,16 +3,16 @@
 What it flags
     An address (after resolution: every spelling of one place together) whose residents over the
     last ``HISTORY_DAYS`` -- not only those present today -- include at least ``min_crowd`` people
-    living on visit permits (no work or long-stay permit in that window) who were seen working or
-    renewed visit after visit, more than the share among residents of all addresses explains.
+    living on visit permits (no work or long-stay permit in that window) who were seen working in
+    it, more than the share among residents of all addresses explains.
     Each resident counts with a recency weight (halved every ``HALF_LIFE_DAYS`` since their last
     report there), and the surprise is the binomial tail of the weighted count at the base rate.
 Why it matters
     A hotspot house is where visit-permit workers are housed by whoever employs or sponsors them:
     people come, leave, return on new permits and move on, so on any one day only part of them
     are there and some have no current job on record -- counting today's residents with today's
-    jobs sees nothing. The look-alikes stay quiet because their residents are not on visit
-    chains at work: hotels and guesthouses (many short-stay tourists who depart), company
+    jobs sees nothing. The look-alikes stay quiet because few of their residents are visitors
+    at work (a tourist extending a visit is not): hotels and guesthouses (many short-stay tourists who depart), company
     dormitories and contractor camps (work-permit holders), boarding houses (students).
 Evidence
     The residents counted (canonical person ids); the text gives the weighted and plain counts,
@@ -78,7 +78,7 @@ def visit_lives(ctx: Context) -> pd.DataFrame:
 def residents(ctx: Context) -> pd.DataFrame:
     """(place, human) for everyone reported living there in the window, with the recency ``weight``
     of their latest report, whether they are ``present`` (no departure since), and whether they
-    live on visit permits at work (``irregular``: no stay permit, seen working or chained)."""
+    live on visit permits at work (``irregular``: no stay permit in the window, seen working in it)."""
     since = _since(ctx)
     res = ctx.residences[ctx.residences["place"].notna() & ctx.residences["human"].notna()]
     res = res[(res["reported_on"] >= since) & (res["reported_on"] <= ctx.as_of)]
@@ -91,7 +91,7 @@ def residents(ctx: Context) -> pd.DataFrame:
     last["stay_permit"] = last["stay_permit"].astype("boolean").fillna(False).astype(bool)
     last["chained"] = last["chained"].astype("boolean").fillna(False).astype(bool)
     last["employers"] = last["employers"].fillna(0).astype(np.int64)
-    last["irregular"] = ~last["stay_permit"] & ((last["employers"] > 0) | last["chained"])
+    last["irregular"] = ~last["stay_permit"] & (last["employers"] > 0)
     return last[["place", "human", "weight", "present", "employers", "chained", "irregular"]]
 
 

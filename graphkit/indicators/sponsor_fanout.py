@@ -77,10 +77,9 @@ def sponsor_groups(ctx: Context) -> pd.Series:
     return frame["label"].map(lead.set_index("label")["sponsor"]).set_axis(sponsors).rename("group")
 
 
-def _sponsored(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(group, human, visit, org, stayed) rows of sponsored people and their current employers; and
-    those who stayed on and work outside the group."""
-    group = sponsor_groups(ctx)
+    those who stayed on and work outside the group (``group``: a group id per sponsor)."""
     sponsored = ctx.permits[ctx.permits["sponsor"].notna()]
     sponsored = sponsored.assign(visit=sponsored["permit_type"] == "VISIT", group=sponsored["sponsor"].map(group))
     pairs = sponsored.groupby(["group", "human"], sort=True)["visit"].any().reset_index()
@@ -97,18 +96,24 @@ def _sponsored(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     return merged, merged[merged["elsewhere"] & merged["stayed"]]
 
 
-def measure(ctx: Context) -> pd.DataFrame:
-    """Per sponsor group: people sponsored ``n`` (``visits`` on visit permits), ``working`` for
-    anyone, ``k`` who stayed on and work for an employer outside the group, over how many
-    ``employers``, living at how many ``homes``.
+def _alone(ctx: Context) -> pd.Series:
+    sponsors = pd.Index(ctx.permits["sponsor"].dropna().unique()).sort_values()
+    return pd.Series(sponsors, index=sponsors, name="group")
+
+
+def measure(ctx: Context, grouped: bool = False) -> pd.DataFrame:
+    """Per sponsor (per sponsor group, with ``grouped``): people sponsored ``n`` (``visits`` on
+    visit permits), ``working`` for anyone, ``k`` who stayed on and work for an employer outside
+    the group, over how many ``employers``, living at how many ``homes``.
 
     ``cypher/analysis/sponsored_people_per_sponsor.cypher`` computes n, visits and working per
     sponsor record in Neo4j.
     """
-    return _measure(ctx, *_sponsored(ctx))
+    group = sponsor_groups(ctx) if grouped else _alone(ctx)
+    return _measure(ctx, group, *_sponsored(ctx, group))
 
 
-def _measure(ctx: Context, merged: pd.DataFrame, away: pd.DataFrame) -> pd.DataFrame:
+def _measure(ctx: Context, group: pd.Series, merged: pd.DataFrame, away: pd.DataFrame) -> pd.DataFrame:
     homes = ctx.residences[["human", "place"]].dropna().drop_duplicates()
     first = merged.drop_duplicates(["group", "human"])
     per = first.groupby("group", sort=True).agg(n=("human", "size"), visits=("visit", "sum"))
@@ -117,7 +122,6 @@ def _measure(ctx: Context, merged: pd.DataFrame, away: pd.DataFrame) -> pd.DataF
     per["employers"] = away.groupby("group")["org"].nunique().reindex(per.index, fill_value=0)
     away_homes = away[["group", "human"]].drop_duplicates().merge(homes, on="human")
     per["homes"] = away_homes.groupby("group")["place"].nunique().reindex(per.index, fill_value=0)
-    group = sponsor_groups(ctx)
     individual = ctx.orgs["individual"].reindex(group.index, fill_value=False).astype(bool)
     per["individual"] = individual.groupby(group).all().reindex(per.index, fill_value=False).astype(bool)
     per["members"] = group.rename_axis("sponsor").reset_index().groupby("group")["sponsor"].agg(tuple).reindex(per.index)
@@ -126,8 +130,9 @@ def _measure(ctx: Context, merged: pd.DataFrame, away: pd.DataFrame) -> pd.DataF
 
 def run(ctx: Context) -> pd.DataFrame:
     """Sponsor groups whose people stay on and work elsewhere beyond their sponsor type's baseline."""
-    merged, away = _sponsored(ctx)
-    per = _measure(ctx, merged, away)
+    group = sponsor_groups(ctx)
+    merged, away = _sponsored(ctx, group)
+    per = _measure(ctx, group, merged, away)
     if per.empty:
         return empty_reasons()
     totals = per.groupby("individual")[["k", "n"]].sum()
