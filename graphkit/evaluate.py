@@ -19,6 +19,10 @@ NETWORK_SHELL            shell_networks                               clusters o
                                                                       share of planted networks found
                                                                       (recall), share of clusters that
                                                                       find one (precision)
+SHELL_IN_ONE_CLUSTER     shell_networks                               share of planted networks whose
+                                                                      employers all sit in one
+                                                                      NETWORK_SHELL cluster of at most 3x
+                                                                      the network's employers (recall)
 ======================== ============================================ =====================================
 
 A scored entity matches a planted group (one real-world entity: an employer and its sponsor twin,
@@ -27,9 +31,11 @@ intersect; each planted group is counted once, so a second entity matching an al
 is a miss. A planted network is found by a NETWORK_SHELL cluster whose members intersect every
 employer group of the network and of whose employer members at least half belong to it.
 
-Look-alikes are counted where they would hurt: in the top k of their entity type (big contractors;
-travel agents, universities, family sponsors; hotels, dormitories) or, for people, among those
-flagged as overstayers (departed after expiry, recently expired, renewed passport).
+Look-alikes are counted where they would hurt: in the top k of their entity type (big contractors,
+commissioning campaigns, corporate groups; travel agents, universities, family sponsors, visa
+agencies; hotels, dormitories, boarding houses) or, for people, among those flagged as overstayers
+(departed after expiry, recently expired, renewed passport, departure on another record). A kind
+the scenario does not plant is not reported.
 
 Examples
 --------
@@ -163,14 +169,16 @@ def evaluate(scores_dir: str | Path, truth: str | Path | dict) -> Evaluation:
 
     rows = (
         _ranked(scores, "EMPLOYER", typ.get("visit_workforce", []) + [g for net in networks for g in net],
-                lookalikes("big_contractors", "commissioning_campaigns")),
+                lookalikes("big_contractors", "commissioning_campaigns", "corporate_groups")),
         _ranked(scores, "SPONSOR", typ.get("sponsor_mills", []),
-                lookalikes("travel_agents", "universities", "family_sponsors")),
-        _ranked(scores, "ADDRESS", typ.get("address_hotspots", []), lookalikes("hotels", "dormitories")),
+                lookalikes("travel_agents", "universities", "family_sponsors", "visa_agencies")),
+        _ranked(scores, "ADDRESS", typ.get("address_hotspots", []),
+                lookalikes("hotels", "dormitories", "boarding_houses")),
         _flagged(scores, "PERSON_OVERSTAY", typ.get("overstayers", []),
                  lookalikes("departed_expired", "recently_expired", "renewed_passport", "departure_on_other_record")),
         _flagged(scores, "PERSON_NO_LAWFUL_ENTRY", typ.get("no_lawful_entry", []), {}),
         _networks(clusters, networks),
+        _contained(clusters, networks),
     )
     return Evaluation(rows)
 
@@ -274,6 +282,21 @@ def _networks(clusters: pd.DataFrame, networks: list) -> dict:
     return {"target": "NETWORK_SHELL", "planted": len(networks), "k": len(shells),
             "precision": useful / len(shells) if shells else None,
             "recall": found / len(networks) if networks else None, "average_precision": None, "lookalikes": {}}
+
+
+def _contained(clusters: pd.DataFrame, networks: list) -> dict:
+    """Networks whose every employer group sits in one NETWORK_SHELL cluster no larger than 3x the network."""
+    shells = clusters[clusters["kind"].str.strip().str.upper() == "NETWORK_SHELL"]
+    members = [_ids(m) for m in shells["members"]]
+    sizes = [sum(1 for m in ids if m.startswith("employers:")) for ids in members]
+
+    def inside(net: list) -> bool:
+        return any(all(ids.intersection(group) for group in net) and size <= 3 * len(net)
+                   for ids, size in zip(members, sizes))
+
+    return {"target": "SHELL_IN_ONE_CLUSTER", "planted": len(networks), "k": len(members), "precision": None,
+            "recall": sum(map(inside, networks)) / len(networks) if networks else None, "average_precision": None,
+            "lookalikes": {}}
 
 
 def _number(value) -> str:

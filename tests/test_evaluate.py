@@ -143,6 +143,15 @@ def test_a_partly_wrong_run_is_measured_exactly(partial):
     assert (entry["k"], entry["precision"], entry["recall"]) == (1, 0.0, 0.0)
     shell = result["NETWORK_SHELL"]
     assert (shell["k"], shell["precision"], shell["recall"]) == (2, 0.0, 0.0)
+    # the second cluster holds all three employers among 7: no more than 3x the network
+    assert result["SHELL_IN_ONE_CLUSTER"]["recall"] == 1.0
+
+
+def test_a_network_inside_a_cluster_more_than_three_times_its_size_is_not_contained(tmp_path):
+    for strangers, contained in ((7, 0.0), (6, 1.0)):  # 10 or 9 employers around a network of 3
+        others = ";".join(f"employers:E{60 + i}" for i in range(strangers))
+        run = write_run(tmp_path, [], [("NETWORK_SHELL", f"employers:E3;employers:E4;employers:E5;{others}")])
+        assert evaluate(run, TRUTH).as_dict()["SHELL_IN_ONE_CLUSTER"]["recall"] == contained
 
 
 def test_a_network_is_found_through_sponsor_twins_and_despite_a_few_strangers(tmp_path):
@@ -159,7 +168,7 @@ def test_the_report_renders_as_a_table_a_frame_and_json(partial, tmp_path):
         assert any(line.startswith(f"| {target} ") for line in lines)
     assert "big_contractors 1/1" in text and "0.400" in text
     frame = partial.to_frame()
-    assert list(frame.columns) == list(FRAME_COLUMNS) and len(frame) == 6
+    assert list(frame.columns) == list(FRAME_COLUMNS) and len(frame) == 7
     assert math.isnan(frame.set_index("target").loc["NETWORK_SHELL", "average_precision"])
     assert json.loads(json.dumps(partial.as_dict())) == partial.as_dict()
     truth_file = tmp_path.parent / f"{tmp_path.name}.truth.json"  # the run of `partial` is in tmp_path

@@ -48,7 +48,7 @@ import numpy as np
 
 from graphkit.datasets.synth.bad_rows import REASONS, _plant_bad_rows
 from graphkit.datasets.synth.messiness import _add_messiness
-from graphkit.datasets.synth.population import _draw_humans, _plan, ordinary_stays
+from graphkit.datasets.synth.population import _draw_humans, _plan, moves, ordinary_stays
 from graphkit.datasets.synth.reference import COLUMNS, DEFAULT_AS_OF, MIN_PERSONS, SCHEMA_VERSION, _EPOCH
 from graphkit.datasets.synth.state import _World
 from graphkit.datasets.synth.styles import HELD_OUT, STYLES, TUNING, Style, draw
@@ -109,6 +109,7 @@ def synth(n_persons: int, seed: int, as_of: datetime.date | str | None = None,
     _build_organisations(world, plan)
     ordinary_stays(world, plan)
     planted_stays(world, plan)
+    moves(world)
     messiness = _add_messiness(world)
     tables, ids, safe, messiness["enum_values_in_odd_case_or_spacing"] = _to_tables(world)
     tables, bad_list = _plant_bad_rows(world, tables, ids, safe, n_persons)

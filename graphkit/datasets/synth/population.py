@@ -5,19 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 from graphkit.datasets.synth.reference import (
-    BIG_VISITOR, BIG_WORKER, BUSINESS, CAMPAIGN_VISITOR, SPLIT_DEPARTURE, DEPARTED_EXPIRED, FAMILY, FAMILY_SPONSOR, HOST_REPORT, HOTEL_REPORT,
-    HOTSPOT_RESIDENT, INSPECTION, INVESTOR, INVESTOR_ROLE, LIMITED, MILL_CLIENT, NO_ENTRY, OTHER, OVERSTAYER,
-    PERMANENT, PERMIT_APPLICATION, PERSONAL_SPONSOR, RECENTLY_EXPIRED, RENEWED, REPORT, RESIDENT, RESIDENTIAL,
-    RETIREE, RETIREMENT, SHELL_WORKER, SPOUSE, STUDENT, STUDY, TOURISM, TOURIST, VISITOR, VW_VISITOR, VW_WORKER,
-    WORK, WORKER, WORK_PERMIT, _CITIES, _CITY_OFFICE, _CITY_P, _CULTURE_NAMES, _DIRECTOR_ROLES, _FAMILY_OFFSETS,
-    _GIVEN_OFFSETS, _JOB_TITLES, _NA, _NATIONALITIES, _NAT_CODES, _NAT_P, _ORDINARY_SHARE, _SEX_P, _UNIVERSITIES,
-    _VISITOR_ROLES, _YEAR,
+    BIG_VISITOR, BIG_WORKER, BUSINESS, CAMPAIGN_VISITOR, DEPARTED_EXPIRED, FAMILY, FAMILY_SPONSOR, HOST_REPORT,
+    HOTEL_REPORT, HOTSPOT_RESIDENT, INSPECTION, INVESTOR, INVESTOR_ROLE, LIMITED, MILL_CLIENT, NO_ENTRY, OTHER,
+    OVERSTAYER, PERMANENT, PERMIT_APPLICATION, PERSONAL_SPONSOR, RECENTLY_EXPIRED, RENEWED, REPORT, RESIDENT,
+    RESIDENTIAL, RETIREE, RETIREMENT, SHELL_WORKER, SPLIT_DEPARTURE, SPOUSE, STUDENT, STUDY, TOURISM, TOURIST,
+    VISITOR, VW_VISITOR, VW_WORKER, WORK, WORKER, WORK_PERMIT, _CITIES, _CITY_OFFICE, _CITY_P, _CULTURE_NAMES,
+    _DIRECTOR_ROLES, _FAMILY_OFFSETS, _GIVEN_OFFSETS, _JOB_TITLES, _NA, _NATIONALITIES, _NAT_CODES, _NAT_P,
+    _ORDINARY_SHARE, _SEX_P, _UNIVERSITIES, _VISITOR_ROLES, _YEAR,
 )
 from graphkit.datasets.synth.state import _World, _members, _split
 from graphkit.datasets.synth.stays import (
     _count_before, _cover_count, _crossings, _hotel_rows, _jobs, _limited_stays, _lives, _permits, _short_visits,
     _visit,
 )
+from graphkit.datasets.synth.typologies import _visa_agency_visitors
 from graphkit.datasets.synth.world import _individuals, _places
 
 
@@ -28,6 +29,10 @@ def _plan(w: _World, n: int) -> dict:
 
     def scaled(per_10k: float, minimum: int) -> int:
         return max(minimum, int(round(n * per_10k / 10_000)))
+
+    def optional(per_10k: float) -> int:
+        """A look-alike only some styles plant: none, or at least two."""
+        return scaled(per_10k, 2) if per_10k > 0 else 0
 
     def group_sizes(key: str, groups: int) -> np.ndarray:
         lo, hi = s[key]
@@ -44,18 +49,21 @@ def _plan(w: _World, n: int) -> dict:
         "n_agents": scaled(s["travel_agents"], 3),
         "n_universities": min(len(_UNIVERSITIES), scaled(0.5, 3)),
         "n_dorms": scaled(s["dormitories"], 3),
+        "n_visa_agencies": optional(s["visa_agencies"]),
+        "n_boarding_houses": optional(s["boarding_houses"]),
+        "n_groups": optional(s["corporate_groups"]),
     }
     p["vw_permits"] = group_sizes("visit_permit_holders", len(p["vw"]))
     p["shell_people"] = group_sizes("shell_workers", len(p["shell_size"]))
     p["big_visitors"] = group_sizes("big_visitors", len(p["big"]))
-    p["campaign"] = group_sizes("campaign_visitors", scaled(s["commissioning_campaigns"], 0))
+    p["campaign"] = group_sizes("campaign_visitors", optional(s["commissioning_campaigns"]))
     planted = {
         BIG_WORKER: p["big"].sum(), BIG_VISITOR: p["big_visitors"].sum(), VW_VISITOR: p["vw"].sum(),
         VW_WORKER: p["vw_permits"].sum(), MILL_CLIENT: p["mill"].sum(), HOTSPOT_RESIDENT: p["hotspot"].sum(),
         SHELL_WORKER: p["shell_people"].sum(), OVERSTAYER: scaled(s["overstayers"], 6),
         NO_ENTRY: scaled(s["no_lawful_entry"], 5), DEPARTED_EXPIRED: scaled(s["departed_expired"], 5),
         RECENTLY_EXPIRED: scaled(s["recently_expired"], 5), RENEWED: scaled(s["renewed_passports"], 5),
-        CAMPAIGN_VISITOR: p["campaign"].sum(), SPLIT_DEPARTURE: scaled(s["departure_on_other_record"], 0),
+        CAMPAIGN_VISITOR: p["campaign"].sum(), SPLIT_DEPARTURE: optional(s["departure_on_other_record"]),
     }
     rest = n - int(sum(planted.values()))
     counts = np.floor(rest * _ORDINARY_SHARE).astype(np.int64)
@@ -119,7 +127,9 @@ def ordinary_stays(w: _World, plan: dict) -> None:
             sponsor = np.where(rng.random(n) < 0.3, o["agents"][rng.integers(0, len(o["agents"]), n)], -1)
         else:
             sponsor = np.where(rng.random(n) < 0.6, twin[o["regular"][rng.integers(0, len(o["regular"]), n)]], -1)
-        arrival, _ = _short_visits(w, people, purpose, sponsor, T - 3 * _YEAR)
+        arrival, departure = _short_visits(w, people, purpose, sponsor, T - 3 * _YEAR)
+        if purpose == BUSINESS and plan["n_visa_agencies"]:
+            _visa_agency_visitors(w, people, sponsor, arrival, departure)
         stays = rng.random(n) < 0.9
         _lives(w, people[stays], _hotel_rows(w, int(stays.sum())), arrival[stays], HOTEL_REPORT)
         again = (rng.random(n) < 0.15) & (arrival - 700 >= T - 4 * _YEAR)
@@ -251,3 +261,19 @@ def _family_stays(w: _World, people, family, arrival, sponsor, office) -> np.nda
     _permits(w, people, first, 365, step_f[family], count[family], LIMITED, FAMILY, sponsor, office)
     _crossings(w, people, arrival, departure[family])
     return first
+
+
+def moves(w: _World) -> None:
+    """A share of long-stay people reported a second home later: residence histories with moves."""
+    share = w.p["moves_share"]
+    if share <= 0:
+        return
+    rng, T = w.rng, w.today
+    R = w.residences
+    role = w.humans["role"][w.persons["human"][R["person"]]]
+    long_stay = np.isin(role, [WORKER, STUDENT, RESIDENT, INVESTOR_ROLE, RETIREE]) & (R["source"] == PERMIT_APPLICATION)
+    moved = np.flatnonzero(long_stay & (R["reported"] + 60 <= T - 1) & (rng.random(R.n) < share))
+    city = w.places["city"][w.addresses["place"][R["address"][moved]]]
+    reported = w.between(R["reported"][moved] + 60, T - 1)
+    _lives(w, R["person"][moved], _places(w, city, RESIDENTIAL), reported,
+           np.where(rng.random(len(moved)) < 0.5, HOST_REPORT, PERMIT_APPLICATION))

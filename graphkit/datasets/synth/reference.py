@@ -151,6 +151,7 @@ _HOTEL_SUFFIXES = ("Indah", "Permai", "Inn", "Residence", "Syariah", "Plaza", "S
                    "Hills", "Riverside", "Syariah Inn", "Cottage", "Family", "Transit", "Business", "Heritage", "Park",
                    "Bay")
 _DORM_LABELS = ("Mess Karyawan", "Mess Pekerja", "Base Camp")
+_BOARDING_LABELS = ("Kos", "Kost Putra", "Kost Putri", "Rumah Kos", "Pondokan")
 _ID_FIRST = (
     "Budi", "Siti", "Ahmad", "Dewi", "Rizky", "Nur", "Hendra", "Yulia", "Andi", "Rina", "Muhammad", "Sri", "Agus",
     "Fitri", "Dedi", "Wulan", "Eko", "Ratna", "Joko", "Indah", "Bambang", "Lestari", "Hadi", "Maya", "Rudi",
@@ -273,7 +274,7 @@ HOTEL_REPORT, HOST_REPORT, PERMIT_APPLICATION = 0, 1, 2
 # place kinds, company kinds, sponsor kinds, person-row kinds
 RESIDENTIAL, HOTEL, OFFICE, DORM, CAMPUS = range(5)
 REGULAR, BIG, VISIT_WORKFORCE, SHELL = range(4)
-TWIN, AGENT, UNIVERSITY, MILL, FAMILY_SPONSOR, PERSONAL_SPONSOR = range(6)
+TWIN, AGENT, UNIVERSITY, MILL, FAMILY_SPONSOR, PERSONAL_SPONSOR, VISA_AGENCY = range(7)
 PRIMARY_ROW, SPELLING_ROW, RENEWED_ROW = range(3)
 
 # Roles of humans: the first eight are the ordinary population, the rest planted or look-alikes.

@@ -6,16 +6,16 @@ import numpy as np
 
 from graphkit.datasets.synth.reference import (
     BUSINESS, CAMPAIGN_VISITOR, DEPARTED_EXPIRED, HOST_REPORT, HOTEL_REPORT, HOTSPOT_RESIDENT, INSPECTION, LIMITED,
-    MILL_CLIENT, NO_ENTRY, OVERSTAYER, PERMIT_APPLICATION, RECENTLY_EXPIRED, RENEWED, RENEWED_ROW, REPORT,
-    RESIDENTIAL, SHELL_WORKER, SPLIT_DEPARTURE, TOURISM, VISIT, VW_VISITOR, WORK, WORK_PERMIT, _CITIES,
-    _CITY_OFFICE, _CITY_P, _JOB_TITLES, _NA, _VISITOR_ROLES, _YEAR,
+    MILL_CLIENT, NO_ENTRY, OFFICE, OVERSTAYER, PERMIT_APPLICATION, PRIMARY_ROW, RECENTLY_EXPIRED, RENEWED,
+    RENEWED_ROW, REPORT, RESIDENTIAL, SHELL_WORKER, SPLIT_DEPARTURE, STUDENT, TOURISM, VISIT, VW_VISITOR, WORK,
+    WORKER, WORK_PERMIT, _BOARDING_LABELS, _CITIES, _CITY_OFFICE, _CITY_P, _JOB_TITLES, _NA, _VISITOR_ROLES, _YEAR,
 )
 from graphkit.datasets.synth.state import _World, _members, _rank_in_group
 from graphkit.datasets.synth.stays import (
     _cover_count, _crossings, _expired_stays, _hosts, _hotel_rows, _jobs, _limited_stays, _lives, _long_visits,
     _permits, _seen_working, _visit,
 )
-from graphkit.datasets.synth.world import _places
+from graphkit.datasets.synth.world import _office_phone, _places
 
 
 def planted_stays(w: _World, plan: dict) -> None:
@@ -33,6 +33,8 @@ def planted_stays(w: _World, plan: dict) -> None:
     _no_lawful_entry(w)
     _commissioning_campaigns(w, plan)
     _departure_on_other_record(w)
+    _boarding_houses(w, plan)
+    _corporate_groups(w, plan)
     for label, role in (("overstayers", OVERSTAYER), ("no_lawful_entry", NO_ENTRY),
                         ("departed_expired", DEPARTED_EXPIRED), ("recently_expired", RECENTLY_EXPIRED),
                         ("renewed_passport", RENEWED), ("departure_on_other_record", SPLIT_DEPARTURE)):
@@ -255,3 +257,106 @@ def _departure_on_other_record(w: _World) -> None:
     person = w.movements["person"]
     moved = (w.movements["direction"] == 1) & np.isin(person, people)
     person[moved] = row_of[person[moved]]
+
+
+def _visa_agency_visitors(w: _World, people: np.ndarray, sponsor: np.ndarray, arrival: np.ndarray,
+                          departure: np.ndarray) -> None:
+    """Look-alike of a mill's clients: business visitors sponsored by a visa agency, each reporting at a firm.
+
+    Their stays are short and lawful; one agency's visitors are seen at many different employers,
+    big ones more often. ``sponsor`` is changed in place before the permits are read out.
+    """
+    rng, o = w.rng, w.orgs
+    n = len(people)
+    agency = rng.random(n) < w.p["visa_agency_share"]
+    k = int(agency.sum())
+    rows = np.flatnonzero(np.isin(w.permits["person"], people[agency]))
+    chosen = o["visa_agencies"][rng.integers(0, len(o["visa_agencies"]), k)]
+    by_person = np.full(w.persons.n, -1)
+    by_person[people[agency]] = chosen
+    w.permits["sponsor"][rows] = by_person[w.permits["person"][rows]]
+    sponsor[agency] = chosen
+    regular = o["regular"]
+    size = w.companies["size"][regular]
+    firms = regular[size >= 10] if (size >= 10).any() else regular  # established firms, not a corner shop
+    weight = w.companies["size"][firms].astype(float)
+    company = firms[rng.choice(len(firms), k, p=weight / weight.sum())]
+    last = np.where(departure[agency] == _NA, w.today - 1, departure[agency] - 1)
+    seen = np.maximum(arrival[agency], np.minimum(arrival[agency] + w.between(1, 10, k), last))
+    _jobs(w, people[agency], company, np.where(rng.random(k) < 0.5, REPORT, INSPECTION), seen,
+          role=w.pick(_VISITOR_ROLES, k))
+
+
+def _boarding_houses(w: _World, plan: dict) -> None:
+    """Look-alike of a hotspot: a boarding house (kos) that over the years housed many students and workers,
+    all on their own limited-stay permits, working for various employers or studying."""
+    n_houses = plan["n_boarding_houses"]
+    if not n_houses:
+        return
+    rng, T = w.rng, w.today
+    city = rng.choice(len(_CITIES), n_houses, p=_CITY_P)
+    houses = _places(w, city, RESIDENTIAL, label=w.pick(_BOARDING_LABELS, n_houses), special=True)
+    lo, hi = w.p["boarding_house_residents"]
+    sizes = rng.integers(lo, hi + 1, n_houses)
+    role = w.humans["role"][w.persons["human"]]
+    pool = np.flatnonzero(np.isin(role, [STUDENT, WORKER]) & (w.persons["kind"] == PRIMARY_ROW))
+    people = pool[rng.permutation(len(pool))[: int(sizes.sum())]]
+    house = np.repeat(np.arange(n_houses), sizes)[: len(people)]
+    first = np.full(w.persons.n, T - 1)
+    last = np.full(w.persons.n, T - 1)
+    K = w.permits
+    np.minimum.at(first, K["person"], K["issued"])
+    np.minimum.at(last, K["person"], K["expires"])  # inside the first permit: before any departure
+    start = first[people]
+    reported = w.between(start, np.maximum(start, np.minimum(last[people], T - 1)))
+    _lives(w, people, houses[house], reported, np.where(rng.random(len(people)) < 0.7, HOST_REPORT,
+                                                        PERMIT_APPLICATION))
+    w.truth["boarding_houses"] = ("place", w.addresses["place"][houses])
+
+
+def _corporate_groups(w: _World, plan: dict) -> None:
+    """Look-alike of a shell network: a legitimate group of firms sharing a head office and its switchboard,
+    its work-permit holders seconded to sister firms for a while."""
+    n_groups = plan["n_groups"]
+    if not n_groups:
+        return
+    rng, T = w.rng, w.today
+    C = w.companies
+    regular = w.orgs["regular"]
+    lo, hi = w.p["group_firms"]
+    wanted = rng.integers(lo, hi + 1, n_groups)
+    pool = regular[C["size"][regular] >= 5]
+    taken = np.zeros(C.n, bool)
+    taken[w.truth["commissioning_campaigns"][1]] = True  # one look-alike per firm
+    chosen = []
+    for size, city in zip(wanted, C["city"][pool[rng.integers(0, len(pool), n_groups)]]):
+        free = pool[(C["city"][pool] == city) & ~taken[pool]]
+        if len(free) >= 2:
+            pick = free[rng.permutation(len(free))[:size]]
+            taken[pick] = True
+            chosen.append(pick)
+    if not chosen:
+        return
+    firms = np.array([len(c) for c in chosen])
+    members = np.concatenate(chosen)
+    group = np.repeat(np.arange(len(chosen)), firms)
+    head_city = C["city"][members[np.cumsum(firms) - firms]]
+    office = _places(w, head_city, OFFICE)
+    C["address"][members] = office[group]
+    C["phone"][members] = _office_phone(w, head_city)[group]
+    w.sponsors["address"][C["twin"][members]] = office[group]
+    # secondments: a REPORT row at a sister firm some time into the work permit
+    E = w.employment
+    index = np.full(C.n, -1)
+    index[members] = np.arange(len(members))
+    at = np.flatnonzero((index[E["company"]] >= 0) & (E["source"] == WORK_PERMIT) & (E["end"] == _NA)
+                        & (E["start"] + 30 <= T - 1))
+    at = at[rng.random(len(at)) < 0.3]
+    own = index[E["company"][at]]
+    g = group[own]
+    size = firms[g]
+    first_of_group = np.cumsum(firms) - firms
+    sister = members[first_of_group[g] + (own - first_of_group[g] + rng.integers(1, np.maximum(size, 2), len(at)))
+                     % size]
+    _jobs(w, E["person"][at], sister, REPORT, w.between(E["start"][at] + 30, T - 1), role=w.pick(_JOB_TITLES, len(at)))
+    w.truth["corporate_groups"] = ("company", members)

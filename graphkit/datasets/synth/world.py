@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from graphkit.datasets.synth.reference import (
-    AGENT, BIG, CAMPUS, DORM, HOTEL, MILL, OFFICE, REGULAR, RESIDENTIAL, SHELL, TWIN, UNIVERSITY, VISIT_WORKFORCE,
-    _CITIES, _CITY_P, _DORM_LABELS, _GANGS, _HIGHWAYS, _HOTEL_SUFFIXES, _HOTEL_WORDS, _ID_FIRST, _ID_LAST,
-    _ID_MIDDLE, _SECTORS_BIG, _SECTORS_REGULAR, _SECTORS_SHELL, _SECTORS_VW, _STREETS, _TWIN_STYLES, _UNIVERSITIES,
-    _VILLAGE_CITY, _WORDS_A, _WORDS_B, _WORDS_C,
+    AGENT, BIG, CAMPUS, DORM, HOTEL, MILL, OFFICE, REGULAR, RESIDENTIAL, SHELL, TWIN, UNIVERSITY, VISA_AGENCY,
+    VISIT_WORKFORCE, _CITIES, _CITY_P, _DORM_LABELS, _GANGS, _HIGHWAYS, _HOTEL_SUFFIXES, _HOTEL_WORDS, _ID_FIRST,
+    _ID_LAST, _ID_MIDDLE, _SECTORS_BIG, _SECTORS_REGULAR, _SECTORS_SHELL, _SECTORS_VW, _STREETS, _TWIN_STYLES,
+    _UNIVERSITIES, _VILLAGE_CITY, _WORDS_A, _WORDS_B, _WORDS_C,
 )
 from graphkit.datasets.synth.state import _World, _rank_in_group
 
@@ -253,6 +253,20 @@ def _build_organisations(w: _World, plan: dict) -> None:
     w.truth["hotels"] = ("place", w.addresses["place"][hotels])
     w.truth["travel_agents"] = ("sponsor", agents)
     w.truth["universities"] = ("sponsor", universities)
+    if plan["n_visa_agencies"]:
+        _visa_agencies(w, plan["n_visa_agencies"])
+
+
+def _visa_agencies(w: _World, n: int) -> None:
+    """Organisations that sponsor business visitors for many firms: a mill's innocent look-alike."""
+    city = w.rng.choice(len(_CITIES), n, p=[0.8] + [0.025] * 8)
+    core = _core_names(w, city + 2 * len(_CITIES))  # a name space of its own
+    agencies = w.sponsors.add(
+        n, kind=VISA_AGENCY, type=0, name=np.array([f"PT {c} Visa Consultant" for c in core], dtype=object),
+        reg=w.fresh("nib", n, 10**12, 10**13).astype(str).astype(object),
+        address=_places(w, city, OFFICE), phone=_office_phone(w, city))
+    w.orgs["visa_agencies"] = agencies
+    w.truth["visa_agencies"] = ("sponsor", agencies)
 
 
 def _split_mills(w: _World, mills: np.ndarray, organisation: np.ndarray, core: np.ndarray,

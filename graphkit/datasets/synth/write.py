@@ -94,7 +94,8 @@ def write_scenario(scenario: Scenario, out_dir: str | Path, fmt: str = "csv",
 
 
 #: look-alikes only some world styles plant (absent from the truth of a scenario without any)
-LATER_LOOKALIKES = ("commissioning_campaigns", "departure_on_other_record")
+LATER_LOOKALIKES = ("commissioning_campaigns", "departure_on_other_record", "visa_agencies", "boarding_houses",
+                    "corporate_groups")
 
 
 def _truth(w: _World, ids: dict, tables: dict, bad_list: list, messiness: dict, *, seed: int, n_persons: int,
@@ -127,6 +128,8 @@ def _truth(w: _World, ids: dict, tables: dict, bad_list: list, messiness: dict, 
         bad_rows.setdefault(table, {}).setdefault(reason, 0)
         bad_rows[table][reason] += 1
     counts = {name: len(frame) for name, frame in tables.items()}
+    planted_later = tuple(label for label in LATER_LOOKALIKES if label in w.truth and len(w.truth[label][1]))
+    mill_rows = w.mill_spellings  # one mill under two spellings: an organisation's duplicate rows
     several_persons = np.flatnonzero(np.bincount(w.persons["human"], minlength=w.humans.n) > 1)
     several_places = np.flatnonzero(np.bincount(w.addresses["place"], minlength=w.places.n) > 1)
     return {
@@ -141,12 +144,12 @@ def _truth(w: _World, ids: dict, tables: dict, bad_list: list, messiness: dict, 
             "visit_workforce", "sponsor_mills", "address_hotspots", "overstayers", "shell_networks", "no_lawful_entry")},
         "lookalikes": {label: groups(label) for label in (
             "big_contractors", "hotels", "family_sponsors", "travel_agents", "universities", "dormitories",
-            "departed_expired", "recently_expired", "renewed_passport") + tuple(label for label in LATER_LOOKALIKES if len(w.truth[label][1]))},
+            "departed_expired", "recently_expired", "renewed_passport") + planted_later},
         "messiness": messiness,
         "resolution": {
             "persons": sorted(group("human", int(h)) for h in several_persons),
             "companies": sorted(group("company", c) for c in range(w.companies.n)),
-            "sponsors": sorted(sorted([f"sponsors:{s_id[a]}", f"sponsors:{s_id[b]}"]) for a, b in zip(*w.mill_spellings)),
+            "sponsors": sorted(sorted([f"sponsors:{s_id[a]}", f"sponsors:{s_id[b]}"]) for a, b in zip(*mill_rows)),
             "places": sorted(group("place", int(p)) for p in several_places),
         },
         "bad_rows": {t: {r: bad_rows[t][r] for r in REASONS if r in bad_rows[t]} for t in COLUMNS if t in bad_rows},
