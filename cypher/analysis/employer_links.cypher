@@ -1,5 +1,4 @@
-// purpose: NETWORK_SHELL projection: pairs of employers sharing a phone or an address few employers share, and the workers who rotated between them (a stint at one starting at most rotation_gap_days after a stint at the other ended)
-// :param as_of => date("2026-11-01")
+// purpose: NETWORK_SHELL projection: pairs of employers sharing a phone or an address few employers share, and the workers who rotated between them (consecutive stints: one at the other starting within rotation_gap_days of the day a stint ended)
 // :param hub_limit => 8
 // :param rotation_gap_days => 90
 MATCH (e1:Employer), (e2:Employer)
@@ -16,10 +15,12 @@ WITH e1, e2,
      COLLECT {
        MATCH (e1)<-[w1:EMPLOYED_BY]-(p:Person)-[w2:EMPLOYED_BY]->(e2)
        WHERE w1.start_date IS NOT NULL AND w2.start_date IS NOT NULL
-         AND ((w2.start_date >= w1.start_date
-               AND w2.start_date <= coalesce(w1.end_date, $as_of) + duration({days: $rotation_gap_days}))
-              OR (w1.start_date >= w2.start_date
-                  AND w1.start_date <= coalesce(w2.end_date, $as_of) + duration({days: $rotation_gap_days})))
+         AND ((w1.end_date IS NOT NULL AND w2.start_date >= w1.start_date
+               AND w2.start_date >= w1.end_date - duration({days: $rotation_gap_days})
+               AND w2.start_date <= w1.end_date + duration({days: $rotation_gap_days}))
+              OR (w2.end_date IS NOT NULL AND w1.start_date >= w2.start_date
+                  AND w1.start_date >= w2.end_date - duration({days: $rotation_gap_days})
+                  AND w1.start_date <= w2.end_date + duration({days: $rotation_gap_days})))
        RETURN DISTINCT p.person_id
      } AS rotated
 WHERE shared_phone + shared_address + size(rotated) > 0

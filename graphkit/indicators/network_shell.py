@@ -5,8 +5,8 @@ What it flags
     Leiden community detection (igraph, CPM on weighted ties, fixed seeds, node order by canonical
     id) on an employer projection, whose ties include a *specific* shared identifier (a phone,
     address or third sponsor that few employers share) and at least two workers rotated among
-    them -- consecutive stints, one starting at most ``ROTATION_GAP_DAYS`` after the previous one
-    ended -- at an employer that neither sponsored the worker's permit nor holds a work permit for
+    them -- consecutive stints, one starting within ``ROTATION_GAP_DAYS`` of the day the previous
+    one ended -- at an employer that neither sponsored the worker's permit nor holds a work permit for
     them, and more such rotations than covered ones.
 Why it matters
     Shell employers, typically three to six firms behind one phone or ruko address and one
@@ -14,8 +14,10 @@ Why it matters
     thin. Two look-alikes must stay quiet: ordinary firms that merely meet through a sponsor or an
     office building serving many firms (a visa agency, a sponsor mill, a business centre) -- a
     value shared by many employers is no tie, and a tie weighs ``2 / m`` for a value ``m``
-    employers share; and a legitimate corporate group sharing a head office whose secondees hold
-    work permits for each company -- covered rotations weigh little and cannot make a network.
+    employers share; and a legitimate corporate group sharing a head office and phone whose staff
+    are seconded (still employed by the company holding their work permit while they work at
+    another: no consecutive stints) or move with work permits for each company (covered rotations
+    weigh little and cannot make a network).
 Evidence
     The member employers; the reason text gives the specific ties, the rotated workers (canonical
     ids of people moved outside their permits) and the stability: in how many of the seeded runs
@@ -86,17 +88,19 @@ def covered(ctx: Context) -> pd.DataFrame:
 
 
 def rotations(ctx: Context, employers) -> pd.DataFrame:
-    """One row per (human, org_a < org_b) the human rotated between -- a stint at one starting no
-    later than ``ROTATION_GAP_DAYS`` after a stint at the other ended (open stints run to the as-of
-    date) -- with whether it was irregular (outside the human's permits at either end)."""
+    """One row per (human, org_a < org_b) the human rotated between -- consecutive stints: one at
+    the other employer starting within ``ROTATION_GAP_DAYS`` of the day a stint ended -- with
+    whether it was irregular (outside the human's permits at either end). A secondment, where the
+    stint at the home employer goes on, is not a rotation."""
     emp = ctx.employment[isin(ctx.employment["org"], employers) & ctx.employment["start_date"].notna()]
     emp = emp[["human", "org", "start_date", "end_date"]]
     many = emp.groupby("human")["org"].transform("nunique") >= 2
-    emp = emp[many].assign(end=emp.loc[many, "end_date"].fillna(ctx.as_of))
-    pairs = emp.merge(emp, on="human", suffixes=("_a", "_b"))
+    emp = emp[many]
+    pairs = emp[emp["end_date"].notna()].merge(emp, on="human", suffixes=("_a", "_b"))
     gap = pd.Timedelta(days=ROTATION_GAP_DAYS)
     pairs = pairs[(pairs["org_a"] != pairs["org_b"]) & (pairs["start_date_b"] >= pairs["start_date_a"])
-                  & (pairs["start_date_b"] <= pairs["end_a"] + gap)]
+                  & (pairs["start_date_b"] >= pairs["end_date_a"] - gap)
+                  & (pairs["start_date_b"] <= pairs["end_date_a"] + gap)]
     lo = np.minimum(pairs["org_a"].to_numpy(dtype=object), pairs["org_b"].to_numpy(dtype=object))
     hi = np.maximum(pairs["org_a"].to_numpy(dtype=object), pairs["org_b"].to_numpy(dtype=object))
     moves = pd.DataFrame({"human": pairs["human"].to_numpy(), "org_a": lo, "org_b": hi}).drop_duplicates()

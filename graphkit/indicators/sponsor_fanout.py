@@ -13,8 +13,9 @@ Why it matters
     organisations is a business centre or an agency's switchboard, not a tie). The look-alikes
     stay quiet: travel agents, event organisers and visa agencies sponsor guests and business
     visitors who leave after their visit; universities sponsor students who do not work;
-    employers sponsor their own staff (work for the sponsor is not "elsewhere", and one or two
-    employers is no fan-out); spouses sponsor their family.
+    employers sponsor their own staff (work for the sponsor is not "elsewhere", nor is a secondee's
+    work at a sister company while still employed by the sponsor, and one or two employers is no
+    fan-out); spouses sponsor their family.
 Evidence
     The sponsored people who stayed on and work elsewhere (canonical person ids) and the other
     sponsor records of the group; the text gives how many employers and addresses they spread over.
@@ -92,7 +93,10 @@ def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFra
     merged = pairs.merge(work, on="human", how="left")
     members = group.rename_axis("org").reset_index().rename(columns={"group": "member_of"})
     merged = merged.merge(members, on="org", how="left")
-    merged["elsewhere"] = merged["org"].notna() & (merged["member_of"] != merged["group"])
+    at_home = merged["member_of"] == merged["group"]
+    # staff who also work for their sponsor are its own, seconded or lent out, not a mill's clients
+    own_staff = at_home.groupby([merged["group"], merged["human"]]).transform("any")
+    merged["elsewhere"] = merged["org"].notna() & ~at_home & ~own_staff
     return merged, merged[merged["elsewhere"] & merged["stayed"]]
 
 
