@@ -64,7 +64,7 @@ def visit_lives(ctx: Context) -> pd.DataFrame:
     same = v["human"].to_numpy()[1:] == v["human"].to_numpy()[:-1]
     nxt = v["issued_on"].to_numpy()[1:]
     links = same & (nxt > v["issued_on"].to_numpy()[:-1]) & (nxt <= (v["expires_on"] + pd.Timedelta(days=CHAIN_GAP_DAYS)).to_numpy()[:-1])
-    chained = pd.Series(np.r_[links, False], index=v.index).groupby(v["human"]).any().rename("chained")
+    chained = pd.Series(np.r_[links, False][:len(v)], index=v.index).groupby(v["human"]).any().rename("chained")
     e = ctx.employment[ctx.employment["org"].notna() & (ctx.employment["end_date"].isna() | (ctx.employment["end_date"] >= since))
                        & (ctx.employment["start_date"].isna() | (ctx.employment["start_date"] <= ctx.as_of))]
     employers = e.groupby("human")["org"].nunique().rename("employers")
