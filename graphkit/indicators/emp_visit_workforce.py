@@ -2,8 +2,8 @@
 
 What it flags
     An employer where more of the people seen working for it hold a visit permit (which does not
-    allow work) *and stay on* -- renewing visit after visit, or no departure since they started
-    there -- than its workforce size and the population's base rate explain. A business visitor
+    allow work) *and stay on* -- no departure since they started there and since their latest
+    permit (a visa run returns on a new one) -- than its workforce size and the population's base rate explain. A business visitor
     still within a first visit counts half: they may yet leave when it ends.
 Why it matters
     Visit permits used for work are the abuse field teams look for most; a firm staffed by
@@ -49,16 +49,19 @@ READS = ("employment.person_id", "employment.employer_id", "employment.start_dat
 
 def workers(ctx: Context) -> pd.DataFrame:
     """Current (employer, worker) pairs; ``visit``: the worker's latest permit is a visit permit and
-    they did not leave after one visit; ``weight``: 1 for a visitor who renews visit after visit,
+    they have not left (no departure since they started here and since their latest permit); ``weight``: 1 for a visitor who renews visit after visit,
     stayed past the permit or came as a tourist, ``IN_PROGRESS_WEIGHT`` for a business visitor
     still within a first visit."""
     emp = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()]
     pairs = emp.groupby(["org", "human"], sort=True)["start_date"].min().reset_index()
-    pairs = pairs.join(ctx.humans[["latest_type", "latest_purpose", "latest_expires", "last_departure"]], on="human")
+    pairs = pairs.join(ctx.humans[["latest_type", "latest_purpose", "latest_issued", "latest_expires", "last_departure"]],
+                       on="human")
     chained = pairs["human"].map(visit_lives(ctx)["chained"]).astype("boolean").fillna(False).astype(bool).to_numpy()
-    left = (pairs["last_departure"].notna() & (pairs["start_date"].isna() | (pairs["last_departure"] >= pairs["start_date"]))).to_numpy()
+    # left: departed after starting here and not back on a new permit since (a visa run comes back on one)
+    left = (pairs["last_departure"].notna() & (pairs["last_departure"] >= pairs["latest_issued"])
+            & (pairs["start_date"].isna() | (pairs["last_departure"] >= pairs["start_date"]))).to_numpy()
     expired = (pairs["latest_expires"] < ctx.as_of).to_numpy()
-    visit = (pairs["latest_type"] == "VISIT").to_numpy() & (chained | ~left)
+    visit = (pairs["latest_type"] == "VISIT").to_numpy() & ~left
     business = (pairs["latest_purpose"] == "BUSINESS").to_numpy()
     weight = np.where(chained | expired | ~business, 1.0, IN_PROGRESS_WEIGHT) * visit
     return pairs.assign(visit=visit, weight=weight)

@@ -37,7 +37,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from graphkit.arrowops import isin
-from graphkit.indicators.address_crowding import visit_lives
 from graphkit.indicators.context import Context, shrunk_rate, surprising
 from graphkit.indicators.base import empty_reasons, reason_frame
 
@@ -84,10 +83,9 @@ def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFra
     sponsored = ctx.permits[ctx.permits["sponsor"].notna()]
     sponsored = sponsored.assign(visit=sponsored["permit_type"] == "VISIT", group=sponsored["sponsor"].map(group))
     pairs = sponsored.groupby(["group", "human"], sort=True)["visit"].any().reset_index()
-    lives = visit_lives(ctx)
     h = ctx.humans
-    left = h["last_departure"].notna() & (h["last_departure"] >= h["latest_issued"])
-    stayed = (~left | lives["chained"].reindex(h.index, fill_value=False)).rename("stayed")
+    # left: departed and not back on a new permit since (a visa run comes back on one)
+    stayed = ~(h["last_departure"].notna() & (h["last_departure"] >= h["latest_issued"])).rename("stayed")
     pairs = pairs.join(stayed, on="human")
     work = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()][["human", "org"]].drop_duplicates()
     merged = pairs.merge(work, on="human", how="left")
