@@ -149,6 +149,15 @@ def projection(ctx: Context) -> pd.DataFrame:
     return out[LINK_COLUMNS]
 
 
+def candidate_links(links: pd.DataFrame) -> pd.DataFrame:
+    """The links community detection runs on: those among employers that people were rotated
+    between outside their permits. Identifier ties alone (a shared office building) join firms
+    that share nothing else; such a firm can still join a flagged network afterwards, through
+    the network's own phone or address."""
+    rotating = pd.unique(links.loc[links["rotation_irregular"] > 0, ["org_a", "org_b"]].to_numpy().ravel())
+    return links[isin(links["org_a"], rotating) & isin(links["org_b"], rotating)]
+
+
 def communities(links: pd.DataFrame, seed: int) -> dict[str, int]:
     """Leiden (CPM at ``RESOLUTION``) membership of every linked employer, for one seed.
 
@@ -177,10 +186,8 @@ def networks(ctx: Context) -> pd.DataFrame:
 def _networks(ctx: Context) -> pd.DataFrame:
     empty = pd.DataFrame(columns=["network", "members", "rotated", "own", "tied", "strength", "summary"])
     every = projection(ctx)
-    # Only employers that people were rotated among outside their permits seed the communities:
-    # identifier ties alone (a shared office building) join firms that share nothing else.
-    rotating = pd.unique(every.loc[every["rotation_irregular"] > 0, ["org_a", "org_b"]].to_numpy().ravel())
-    links = every[isin(every["org_a"], rotating) & isin(every["org_b"], rotating)]
+    links = candidate_links(every)
+    rotating = pd.unique(links[["org_a", "org_b"]].to_numpy().ravel())
     if links.empty:
         return empty
     runs = [communities(links, s) for s in SEEDS]
