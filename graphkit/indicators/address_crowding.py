@@ -56,7 +56,14 @@ def _since(ctx: Context) -> pd.Timestamp:
 def visit_lives(ctx: Context) -> pd.DataFrame:
     """Per human with any permit: ``stay_permit`` (a non-visit permit valid at some time in the
     window), ``chained`` (a visit permit followed by another within ``CHAIN_GAP_DAYS`` of its
-    expiry, in the window), ``employers`` (distinct employers worked for in the window)."""
+    expiry, in the window), ``employers`` (distinct employers worked for in the window); computed
+    once per context (EMP_VISIT_WORKFORCE reads it too)."""
+    if "visit_lives" not in ctx.extra:
+        ctx.extra["visit_lives"] = _visit_lives(ctx)
+    return ctx.extra["visit_lives"]
+
+
+def _visit_lives(ctx: Context) -> pd.DataFrame:
     since = _since(ctx)
     p = ctx.permits[ctx.permits["human"].notna() & (ctx.permits["expires_on"] >= since) & (ctx.permits["issued_on"] <= ctx.as_of)]
     stay = (p["permit_type"] != "VISIT").groupby(p["human"]).any().rename("stay_permit")
