@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graphkit.arrowops import isin
+from graphkit.arrowops import isin, lookup, positions
 from graphkit.indicators.context import Context, shrunk_rate, surprising
 from graphkit.indicators.base import empty_reasons, reason_frame
 
@@ -86,15 +86,16 @@ def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFra
     h = ctx.humans
     # left: departed and not back on a new permit since (a visa run comes back on one)
     stayed = ~(h["last_departure"].notna() & (h["last_departure"] >= h["latest_issued"])).rename("stayed")
-    pairs = pairs.join(stayed, on="human")
+    pairs["stayed"] = stayed.to_numpy()[positions(pairs["human"], stayed.index)]
     work = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()][["human", "org"]].drop_duplicates()
     merged = pairs.merge(work, on="human", how="left")
-    members = group.rename_axis("org").reset_index().rename(columns={"group": "member_of"})
-    merged = merged.merge(members, on="org", how="left")
-    at_home = merged["member_of"] == merged["group"]
+    merged["member_of"] = lookup(merged["org"], group)
+    at_home = (merged["member_of"] == merged["group"]).fillna(False).to_numpy(dtype=bool)
     # staff who also work for their sponsor are its own, seconded or lent out, not a mill's clients
-    own_staff = at_home.groupby([merged["group"], merged["human"]]).transform("any")
-    merged["elsewhere"] = merged["org"].notna() & ~at_home & ~own_staff
+    pair = merged.groupby(["group", "human"], sort=False).ngroup().to_numpy()
+    home_pairs = np.zeros(pair.max() + 1 if len(pair) else 0, dtype=bool)
+    home_pairs[pair[at_home]] = True
+    merged["elsewhere"] = merged["org"].notna().to_numpy() & ~at_home & ~home_pairs[pair]
     return merged, merged[merged["elsewhere"] & merged["stayed"]]
 
 
