@@ -10,7 +10,7 @@ Examples
 >>> result = score_tables(load_folder(tiny_path()).tables, as_of="2026-11-01")
 >>> top = result.scores[result.scores["entity_type"] == "EMPLOYER"].iloc[0]
 >>> top["entity_id"], int(top["rank"]), top["reasons"].split(":")[0]
-('employers:E03', 1, 'NETWORK_SHELL')
+('employers:E02', 1, 'EMP_VISIT_WORKFORCE')
 >>> combine([0.5, 0.5], [1.0, 1.0])
 75.0
 """

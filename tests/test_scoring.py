@@ -72,3 +72,15 @@ def test_look_alikes_in_the_tiny_scenario_are_not_leads(tmp_path: Path):
     # departed tourist (P30) and the recently expired visitor (P31)
     assert not ids & {"employers:E01", "addresses:A09", "addresses:A03", "sponsors:S02", "sponsors:S03",
                       "persons:P26", "persons:P30", "persons:P31"}
+
+
+def test_a_visit_permit_workforce_outranks_a_mere_network_member(tmp_path: Path):
+    """Membership is a separate, smaller reason: a firm staffed by visitors (E02) ranks above the members
+    of the tiny scenario's shell network (E03, E04), and no member inherits the network's own score."""
+    result = run_score(tiny_path(), tmp_path, SETTINGS).result
+    employers = result.scores[result.scores["entity_type"] == "EMPLOYER"].set_index("entity_id")
+    network = result.scores[result.scores["entity_type"] == "NETWORK"].iloc[0]
+    assert employers.loc["employers:E02", "rank"] < min(employers.loc[["employers:E03", "employers:E04"], "rank"])
+    for member in ("employers:E03", "employers:E04"):
+        assert employers.loc[member, "reasons"].startswith("NETWORK_MEMBER: member of network:N0001")
+        assert employers.loc[member, "score"] <= 100 * load_rules().weights["NETWORK_MEMBER"] < network["score"]

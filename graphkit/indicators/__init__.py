@@ -9,7 +9,7 @@ Examples
 >>> from graphkit.indicators.context import build_context
 >>> reasons = run_indicators(build_context(load_folder(tiny_path()).tables, as_of="2026-11-01"))
 >>> sorted(reasons["code"].unique())[:3]
-['ADDRESS_CROWDING', 'EMP_VISIT_WORKFORCE', 'NETWORK_SHELL']
+['ADDRESS_CROWDING', 'EMP_VISIT_WORKFORCE', 'NETWORK_MEMBER']
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from graphkit.indicators import (
     address_crowding,
     emp_visit_workforce,
+    network_member,
     network_shell,
     person_no_lawful_entry,
     person_overstay,
@@ -35,6 +36,7 @@ INDICATORS = (
     sponsor_fanout,
     address_crowding,
     network_shell,
+    network_member,
     person_overstay,
     person_no_lawful_entry,
     person_purpose_mismatch,

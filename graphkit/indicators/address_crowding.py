@@ -1,15 +1,23 @@
-"""ADDRESS_CROWDING: a place where many foreigners working without a work permit live.
+"""ADDRESS_CROWDING: an ordinary house that over the years was home to many visitors who work.
 
 What it flags
-    An address (after resolution: every spelling of one place together) where at least
-    ``min_crowd`` people who are still here (no departure since they reported living there) and
-    seen working hold no valid work or long-stay permit -- more than the baseline share explains.
+    An address (after resolution: every spelling of one place together) whose residents over the
+    last ``HISTORY_DAYS`` -- not only those present today -- include at least ``min_crowd`` people
+    living on visit permits (no work or long-stay permit in that window) who were seen working in
+    it, more than the share among residents of all addresses explains.
+    Each resident counts with a recency weight (halved every ``HALF_LIFE_DAYS`` since their last
+    report there), and the surprise is the binomial tail of the weighted count at the base rate.
 Why it matters
-    Crowded housing of irregular workers points at the employers and agents behind them, and at
-    people who may be exploited. Hotels and guesthouses full of tourists who leave are not
-    crowding, nor are company dormitories of workers with valid permits: neither is flagged.
+    A hotspot house is where visit-permit workers are housed by whoever employs or sponsors them:
+    people come, leave, return on new permits and move on, so on any one day only part of them
+    are there and some have no current job on record -- counting today's residents with today's
+    jobs sees nothing. The look-alikes stay quiet because few of their residents are visitors
+    at work (a tourist extending a visit is not): hotels and guesthouses (many short-stay tourists who depart), company
+    dormitories and contractor camps (work-permit holders), boarding houses (students).
 Evidence
-    The residents counted (canonical person ids).
+    The residents counted (canonical person ids); the text gives the weighted and plain counts,
+    how many were seen working, for how many employers, how many renewed visit after visit, how
+    many are present today, and the base rate.
 
 Examples
 --------
@@ -22,58 +30,127 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-
-from graphkit.arrowops import isin
+from graphkit.arrowops import positions
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import Context, shrunk_rate, surprising
+from graphkit.indicators.context import Context, shrunk_rate, strength_from_pvalue, tail_weighted
 
 CODE = "ADDRESS_CROWDING"
 ENTITY = "ADDRESS"
 READS = ("residences.person_id", "residences.address_id", "residences.reported_on", "movements.direction",
-         "movements.date", "employment.person_id", "employment.end_date", "permits.permit_type", "permits.expires_on",
+         "movements.date", "employment.person_id", "employment.employer_id", "employment.start_date",
+         "employment.end_date", "permits.permit_type", "permits.issued_on", "permits.expires_on",
          "addresses.line", "addresses.city")
-# Baseline share of present residents who work without a valid work or long-stay permit, shrunk
-# toward a prior of 5% worth 200 residents.
+# Residence history considered, and the half-life of a report's weight within it.
+HISTORY_DAYS, HALF_LIFE_DAYS = 5 * 365, 2 * 365
+# A visit permit issued at most this many days after the previous one expired continues a chain.
+CHAIN_GAP_DAYS = 30
+# Baseline share of residents living on visit permits at work, shrunk toward 5% worth 200 residents.
 PRIOR_RATE, PRIOR_WEIGHT = 0.05, 200
 
 
+def _since(ctx: Context) -> pd.Timestamp:
+    return ctx.as_of - pd.Timedelta(days=HISTORY_DAYS)
+
+
+def visit_lives(ctx: Context) -> pd.DataFrame:
+    """Per human with any permit: ``stay_permit`` (a non-visit permit valid at some time in the
+    window), ``chained`` (a visit permit followed by another within ``CHAIN_GAP_DAYS`` of its
+    expiry, in the window), ``employers`` (distinct employers worked for in the window); computed
+    once per context (EMP_VISIT_WORKFORCE reads it too)."""
+    if "visit_lives" not in ctx.extra:
+        ctx.extra["visit_lives"] = _visit_lives(ctx)
+    return ctx.extra["visit_lives"]
+
+
+def _visit_lives(ctx: Context) -> pd.DataFrame:
+    since = _since(ctx)
+    # grouped on integer codes of the humans' sorted index: string keys cost seconds at a million people
+    humans = ctx.humans.index
+    p = ctx.permits[ctx.permits["human"].notna() & (ctx.permits["expires_on"] >= since) & (ctx.permits["issued_on"] <= ctx.as_of)]
+    code = positions(p["human"], humans)
+    visit = (p["permit_type"] == "VISIT").to_numpy() & (code >= 0)
+    stay = np.zeros(len(humans), dtype=bool)
+    stay[code[~visit & (code >= 0)]] = True
+    vc, issued, expires = code[visit], p["issued_on"].to_numpy()[visit], p["expires_on"].to_numpy()[visit]
+    order = np.lexsort((expires, issued, vc))
+    vc, issued, expires = vc[order], issued[order], expires[order]
+    links = ((vc[1:] == vc[:-1]) & (issued[1:] > issued[:-1])
+             & (issued[1:] <= expires[:-1] + np.timedelta64(CHAIN_GAP_DAYS, "D")))
+    chained = np.zeros(len(humans), dtype=bool)
+    chained[vc[:-1][links]] = True
+    e = ctx.employment[ctx.employment["org"].notna() & ctx.employment["human"].notna()
+                       & (ctx.employment["end_date"].isna() | (ctx.employment["end_date"] >= since))
+                       & (ctx.employment["start_date"].isna() | (ctx.employment["start_date"] <= ctx.as_of))]
+    jobs = pd.DataFrame({"h": positions(e["human"], humans), "o": pd.factorize(e["org"])[0]}).drop_duplicates()
+    jobs = jobs[jobs["h"] >= 0]
+    employers = np.bincount(jobs["h"].to_numpy(), minlength=len(humans)).astype(np.int64)
+    return pd.DataFrame({"stay_permit": stay, "chained": chained, "employers": employers}, index=humans)
+
+
 def residents(ctx: Context) -> pd.DataFrame:
-    """(place, human) for residents still here, with whether they work without a valid permit to stay."""
-    res = ctx.residences[ctx.residences["place"].notna()]
-    res = res.join(ctx.humans[["last_departure", "work_permit"]], on="human")
-    present = res[res["last_departure"].isna() | (res["last_departure"] < res["reported_on"])]
-    residents = present[["place", "human", "work_permit"]].drop_duplicates(["place", "human"])
-    working = ctx.employment.loc[ctx.employment["current"], "human"].drop_duplicates()
-    return residents.assign(irregular=isin(residents["human"], working) & ~residents["work_permit"].astype(bool))
+    """(place, human) for everyone reported living there in the window, with the recency ``weight``
+    of their latest report, whether they are ``present`` (no departure since), and whether they
+    live on visit permits at work (``irregular``: no stay permit in the window, seen working in it)."""
+    since = _since(ctx)
+    res = ctx.residences[ctx.residences["place"].notna() & ctx.residences["human"].notna()]
+    res = res[(res["reported_on"] >= since) & (res["reported_on"] <= ctx.as_of)]
+    last = res.groupby(["place", "human"], sort=True)["reported_on"].max().reset_index()
+    age = (ctx.as_of - last["reported_on"]).dt.days.to_numpy()
+    last["weight"] = 0.5 ** (age / HALF_LIFE_DAYS)
+    last = last.join(ctx.humans[["last_departure"]], on="human")
+    last["present"] = last["last_departure"].isna() | (last["last_departure"] < last["reported_on"])
+    last = last.join(visit_lives(ctx), on="human")
+    last["stay_permit"] = last["stay_permit"].astype("boolean").fillna(False).astype(bool)
+    last["chained"] = last["chained"].astype("boolean").fillna(False).astype(bool)
+    last["employers"] = last["employers"].fillna(0).astype(np.int64)
+    last["irregular"] = ~last["stay_permit"] & (last["employers"] > 0)
+    return last[["place", "human", "weight", "present", "employers", "chained", "irregular"]]
 
 
 def measure(ctx: Context) -> pd.DataFrame:
-    """Per place: residents still here ``n`` and those working without a valid permit to stay ``k``.
+    """Per place: residents in the window ``n`` and those living on visit permits at work ``k``,
+    and the same recency-weighted (``n_w``, ``k_w``).
 
-    ``cypher/analysis/residents_per_address.cypher`` computes the same in Neo4j.
+    ``cypher/analysis/residents_per_address.cypher`` computes ``n`` and ``k`` in Neo4j.
     """
     return _count(residents(ctx))
 
 
 def _count(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.groupby("place", sort=True).agg(n=("human", "size"), k=("irregular", "sum"))
+    frame = frame.assign(k_weight=frame["weight"] * frame["irregular"])
+    return frame.groupby("place", sort=True).agg(n=("human", "size"), k=("irregular", "sum"),
+                                                 n_w=("weight", "sum"), k_w=("k_weight", "sum"))
 
 
 def run(ctx: Context) -> pd.DataFrame:
-    """Places with a surprising number of present, working residents without a valid permit to stay."""
+    """Places whose residents over the years lived on visit permits at work beyond the base rate."""
     residents_ = residents(ctx)
     per = _count(residents_)
     if per.empty:
         return empty_reasons()
-    base = float(shrunk_rate(per["k"].sum(), per["n"].sum(), PRIOR_RATE, PRIOR_WEIGHT))
-    flagged = surprising(per, base, ctx.thresholds.alpha, min_k=ctx.thresholds.min_crowd)
+    base = float(shrunk_rate(per["k_w"].sum(), per["n_w"].sum(), PRIOR_RATE, PRIOR_WEIGHT))
+    per["p"] = tail_weighted(per["k_w"].to_numpy(), per["n_w"].to_numpy(), base)
+    alpha = ctx.thresholds.alpha
+    flagged = per[(per["k"] >= ctx.thresholds.min_crowd) & (per["p"] < alpha)]
     if flagged.empty:
         return empty_reasons()
-    evidence = residents_[residents_["irregular"] & residents_["place"].isin(flagged.index)].groupby("place")["human"].agg(tuple)
+    strength = strength_from_pvalue(flagged["p"].to_numpy(), alpha)
+    counted = residents_[residents_["irregular"] & residents_["place"].isin(flagged.index)]
+    evidence = counted.groupby("place")["human"].agg(tuple)
+    detail = counted.groupby("place").agg(working=("employers", lambda e: int((e > 0).sum())),
+                                          chained=("chained", "sum"), present=("present", "sum"))
+    jobs = ctx.employment[ctx.employment["human"].isin(counted["human"]) & ctx.employment["org"].notna()]
+    spread = counted[["place", "human"]].merge(jobs[["human", "org"]].drop_duplicates(), on="human")
+    employers = spread.groupby("place")["org"].nunique()
+    years = HISTORY_DAYS // 365
     texts = [
-        f"{CODE}: {int(r.k)} of {int(r.n)} residents still here are seen working without a valid work or long-stay permit, "
-        f"where {r.n * base:.1f} would be expected at the {base:.1%} baseline (tail p={r.p:.1e})"
-        for r in flagged.itertuples()
+        f"{CODE}: {int(r.k)} of {int(r.n)} residents over the last {years} years lived on visit permits at work "
+        f"(recency-weighted {r.k_w:.1f} of {r.n_w:.1f}, where {r.n_w * base:.1f} would be expected at the {base:.1%} "
+        f"baseline, tail p={r.p:.1e}): {int(detail.loc[place, 'working'])} seen working for "
+        f"{int(employers.get(place, 0))} employers, {int(detail.loc[place, 'chained'])} renewed visit after visit, "
+        f"{int(detail.loc[place, 'present'])} present today"
+        for place, r in zip(flagged.index, flagged.itertuples())
     ]
-    return reason_frame(ENTITY, flagged.index, CODE, flagged["strength"], [evidence[p] for p in flagged.index], texts)
+    return reason_frame(ENTITY, flagged.index, CODE, strength, [evidence[p] for p in flagged.index], texts)

@@ -1,14 +1,18 @@
-"""EMP_VISIT_WORKFORCE: employers whose foreign workforce holds visit permits beyond chance.
+"""EMP_VISIT_WORKFORCE: employers whose foreign workforce lives on visit permits beyond chance.
 
 What it flags
     An employer where more of the people seen working for it hold a visit permit (which does not
-    allow work) than its workforce size and the population's base rate explain.
+    allow work) *and stay on* -- no departure since they started there and since their latest
+    permit (a visa run returns on a new one) -- than its workforce size and the population's base rate explain. A business visitor
+    still within a first visit counts half: they may yet leave when it ends.
 Why it matters
     Visit permits used for work are the abuse field teams look for most; a firm staffed by
-    visitors is the place to inspect. A large contractor with a few business visitors among
-    hundreds of work-permit holders is ordinary, and is not flagged.
+    visitors is the place to inspect. Two look-alikes are ordinary and stay quiet: a large
+    contractor with a few business visitors among hundreds of work-permit holders (the share is
+    small), and vendor engineers on a short commissioning visit who leave when it is done (one
+    visit, departed: a visit, not a workforce).
 Evidence
-    The visit-permit holders seen working there (canonical person ids); the
+    The visit-permit holders seen working there who stayed on (canonical person ids); the
     measure is the binomial tail P(X >= k | n, base rate), so it is a surprise, not a raw count.
 
 Examples
@@ -18,43 +22,62 @@ Examples
 >>> from graphkit.indicators.context import build_context
 >>> r = run(build_context(load_folder(tiny_path()).tables, as_of="2026-11-01"))
 >>> r[["entity_id", "evidence_count"]].values.tolist()
-[['employers:E02', 5], ['employers:E03', 3]]
+[['employers:E02', 5]]
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from graphkit.indicators.address_crowding import visit_lives
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import Context, shrunk_rate, surprising
+from graphkit.indicators.context import Context, shrunk_rate, strength_from_pvalue, tail_weighted
 
 CODE = "EMP_VISIT_WORKFORCE"
 ENTITY = "EMPLOYER"
 # The base rate is shrunk toward a prior: 2% of foreign workers on visit permits, worth 500 workers.
 PRIOR_RATE, PRIOR_WEIGHT = 0.02, 500
+# A business visitor still within a first visit may yet leave when it ends (a vendor engineer
+# commissioning a machine): half a count.
+IN_PROGRESS_WEIGHT = 0.5
 
-READS = ("employment.person_id", "employment.employer_id", "employment.end_date", "permits.permit_type",
-         "permits.issued_on", "permits.permit_id")
+READS = ("employment.person_id", "employment.employer_id", "employment.start_date", "employment.end_date",
+         "permits.permit_type", "permits.purpose", "permits.issued_on", "permits.expires_on", "permits.permit_id", "movements.direction",
+         "movements.date")
 
 
 def workers(ctx: Context) -> pd.DataFrame:
-    """Current (employer, worker) pairs, with whether the worker's latest permit is a visit permit."""
+    """Current (employer, worker) pairs; ``visit``: the worker's latest permit is a visit permit and
+    they have not left (no departure since they started here and since their latest permit); ``weight``: 1 for a visitor who renews visit after visit,
+    stayed past the permit or came as a tourist, ``IN_PROGRESS_WEIGHT`` for a business visitor
+    still within a first visit."""
     emp = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()]
-    pairs = emp[["org", "human"]].drop_duplicates()
-    pairs = pairs.join(ctx.humans[["latest_type"]], on="human")
-    return pairs.assign(visit=pairs["latest_type"] == "VISIT")
+    pairs = emp.groupby(["org", "human"], sort=True)["start_date"].min().reset_index()
+    pairs = pairs.join(ctx.humans[["latest_type", "latest_purpose", "latest_issued", "latest_expires", "last_departure"]],
+                       on="human")
+    chained = pairs["human"].map(visit_lives(ctx)["chained"]).astype("boolean").fillna(False).astype(bool).to_numpy()
+    # left: departed after starting here and not back on a new permit since (a visa run comes back on one)
+    left = (pairs["last_departure"].notna() & (pairs["last_departure"] >= pairs["latest_issued"])
+            & (pairs["start_date"].isna() | (pairs["last_departure"] >= pairs["start_date"]))).to_numpy()
+    expired = (pairs["latest_expires"] < ctx.as_of).to_numpy()
+    visit = (pairs["latest_type"] == "VISIT").to_numpy() & ~left
+    business = (pairs["latest_purpose"] == "BUSINESS").to_numpy()
+    weight = np.where(chained | expired | ~business, 1.0, IN_PROGRESS_WEIGHT) * visit
+    return pairs.assign(visit=visit, weight=weight)
 
 
 def measure(ctx: Context) -> pd.DataFrame:
-    """Per employer: current foreign workers ``n`` and visit-permit holders among them ``k``.
+    """Per employer: current foreign workers ``n``, visit-permit holders among them who stayed on
+    ``k``, and ``k_w`` weighing each as in :func:`workers`.
 
-    The core count; ``cypher/analysis/visit_workers_per_employer.cypher`` computes the same in Neo4j.
+    The core count; ``cypher/analysis/visit_workers_per_employer.cypher`` computes ``n`` and ``k`` in Neo4j.
     """
     return _count(workers(ctx))
 
 
 def _count(pairs: pd.DataFrame) -> pd.DataFrame:
-    return pairs.groupby("org", sort=True).agg(n=("human", "size"), k=("visit", "sum"))
+    return pairs.groupby("org", sort=True).agg(n=("human", "size"), k=("visit", "sum"), k_w=("weight", "sum"))
 
 
 def run(ctx: Context) -> pd.DataFrame:
@@ -63,14 +86,18 @@ def run(ctx: Context) -> pd.DataFrame:
     per_org = _count(pairs)
     if per_org.empty or per_org["n"].sum() == 0:
         return empty_reasons()
-    base = float(shrunk_rate(per_org["k"].sum(), per_org["n"].sum(), PRIOR_RATE, PRIOR_WEIGHT))
-    flagged = surprising(per_org, base, ctx.thresholds.alpha, min_k=2)
+    base = float(shrunk_rate(per_org["k_w"].sum(), per_org["n"].sum(), PRIOR_RATE, PRIOR_WEIGHT))
+    per_org["p"] = tail_weighted(per_org["k_w"].to_numpy(), per_org["n"].to_numpy(), base)
+    alpha = ctx.thresholds.alpha
+    flagged = per_org[(per_org["k"] >= 2) & (per_org["p"] < alpha)]
     if flagged.empty:
         return empty_reasons()
+    flagged = flagged.assign(strength=strength_from_pvalue(flagged["p"].to_numpy(), alpha))
     visitors = pairs[pairs["visit"] & pairs["org"].isin(flagged.index)]
     evidence = visitors.groupby("org")["human"].agg(tuple)
     texts = [
-        f"{CODE}: {int(r.k)} of {int(r.n)} foreign workers hold visit permits, where {r.n * base:.1f} would be expected "
+        f"{CODE}: {int(r.k)} of {int(r.n)} foreign workers hold visit permits and stayed on (weighted {r.k_w:.1f}: a first business "
+        f"visit still in progress counts {IN_PROGRESS_WEIGHT}), where {r.n * base:.1f} would be expected "
         f"at the {base:.1%} base rate (tail p={r.p:.1e})"
         for r in flagged.itertuples()
     ]

@@ -1,24 +1,32 @@
-"""NETWORK_SHELL: employers tied by shared phones, addresses, sponsors and rotating workers.
+"""NETWORK_SHELL: a small, tight group of employers tied by specific identifiers that rotate workers.
 
 What it flags
-    A community of two or more employers -- found by Leiden community detection (igraph,
-    modularity, fixed seeds and node order) on an employer projection -- whose ties include at
-    least one shared identifier (phone, address or sponsor) and at least two workers rotated
-    among them who were seen working for an employer that neither sponsored their permit nor
-    holds a work permit for them (a stay permit allows work only for its sponsor).
+    A NETWORK (its own entity, not an employer score): two to ``hub_limit`` employers, found by
+    Leiden community detection (igraph, CPM on weighted ties, fixed seeds, node order by canonical
+    id) on an employer projection, whose ties include a *specific* shared identifier (a phone,
+    address or third sponsor that few employers share) and at least two workers rotated among
+    them -- consecutive stints, one starting within ``ROTATION_GAP_DAYS`` of the day the previous
+    one ended -- at an employer that neither sponsored the worker's permit nor holds a work permit for
+    them, and more such rotations than covered ones.
 Why it matters
-    Shell employers rotate the same people to hide who really employs them and to spread
-    inspections thin. A legitimate corporate group shares a head office and seconds staff with
-    work permits for each company: its rotations do not count, so it is not flagged.
+    Shell employers, typically three to six firms behind one phone or ruko address and one
+    sponsor, rotate the same people to hide who really employs them and to spread inspections
+    thin. Two look-alikes must stay quiet: ordinary firms that merely meet through a sponsor or an
+    office building serving many firms (a visa agency, a sponsor mill, a business centre) -- a
+    value shared by many employers is no tie, and a tie weighs ``2 / m`` for a value ``m``
+    employers share; and a legitimate corporate group sharing a head office and phone whose staff
+    are seconded (still employed by the company holding their work permit while they work at
+    another: no consecutive stints) or move with work permits for each company (covered rotations
+    weigh little and cannot make a network).
 Evidence
-    For the network: its member employers. For each member: the other members and the rotated
-    workers. The stability share says in how many of several seeded runs the same members fell
-    in one community.
+    The member employers; the reason text gives the specific ties, the rotated workers (canonical
+    ids of people moved outside their permits) and the stability: in how many of the seeded runs
+    the same members fell in one community. Each member employer gets its own, separately named
+    and smaller reason from NETWORK_MEMBER, scaled by its own part in the rotations.
 
-Only employers among which workers were rotated outside their permit's sponsor enter the
-community detection; shared identifiers then weigh their ties. Hubs: a phone, address or sponsor
-shared by more than ``hub_limit`` employers (a business centre, a large agency) is ignored here --
-it is ranked by the other indicators instead.
+CPM (the constant Potts model) keeps a group together only while its ties are denser than
+``RESOLUTION`` per pair, so a chain of ordinary firms each sharing one worker with the next does
+not snowball into one large "community" the way modularity lets it.
 
 Examples
 --------
@@ -26,8 +34,8 @@ Examples
 >>> from graphkit.datasets import tiny_path
 >>> from graphkit.indicators.context import build_context
 >>> r = run(build_context(load_folder(tiny_path()).tables, as_of="2026-11-01"))
->>> r[["entity_type", "entity_id"]].values.tolist()
-[['NETWORK', 'network:N0001'], ['EMPLOYER', 'employers:E03'], ['EMPLOYER', 'employers:E04']]
+>>> r[["entity_type", "entity_id", "evidence_ids"]].values.tolist()
+[['NETWORK', 'network:N0001', ('employers:E03', 'employers:E04')]]
 """
 
 from __future__ import annotations
@@ -40,125 +48,218 @@ import pandas as pd
 
 from graphkit.arrowops import isin
 from graphkit.indicators.base import empty_reasons, reason_frame
-from graphkit.indicators.context import WORK_SOURCES, Context
+from graphkit.indicators.context import Context
 
 CODE = "NETWORK_SHELL"
 ENTITY = "NETWORK"
 READS = ("employers.phone", "employers.address_id", "sponsors.phone", "sponsors.address_id", "permits.sponsor_id",
-         "employment.person_id", "employment.employer_id", "permits.permit_type", "permits.expires_on")
+         "employment.person_id", "employment.employer_id", "employment.source", "employment.start_date",
+         "employment.end_date")
 SEEDS = (0, 1, 2, 3, 4)
-# Link weights in the employer projection: a rotated worker working outside their permit's sponsor
-# counts fully, one covered by permits (a secondment) a quarter; each shared identifier counts once.
-IRREGULAR_WEIGHT, REGULAR_WEIGHT, IDENTIFIER_WEIGHT = 1.0, 0.25, 1.0
+# A worker who starts at B within this many days after a stint at A ends (or while it lasts) rotated A -> B.
+ROTATION_GAP_DAYS = 90
+# Link weights: each worker rotated outside their permits counts fully, a covered one (a secondment)
+# a quarter; a shared identifier counts 2 / m for a value m employers share (1 for a pair).
+IRREGULAR_WEIGHT, REGULAR_WEIGHT = 1.0, 0.25
+# CPM resolution: a community must hold more than this much tie weight per pair of members.
+RESOLUTION = 0.5
+MIN_ROTATED = 2
+TIE_KINDS = ("phone", "address", "sponsor")
+LINK_COLUMNS = ["org_a", "org_b", *TIE_KINDS, "identifiers", "rotation_irregular", "rotation_regular", "humans", "weight"]
 
 
-def _pairs(frame: pd.DataFrame, group: str, limit: int) -> pd.DataFrame:
-    """Pairs (a < b) of orgs that share a value of ``group``, skipping hub values."""
+def _shared(frame: pd.DataFrame, group: str, limit: int) -> pd.DataFrame:
+    """Pairs (a < b) of orgs sharing a value of ``group`` that at most ``limit`` orgs share, with the
+    value's specificity ``2 / m`` (m orgs share it)."""
     frame = frame[["org", group]].dropna().drop_duplicates()
     size = frame.groupby(group)["org"].transform("size")
-    frame = frame[(size >= 2) & (size <= limit)]
-    pairs = frame.merge(frame, on=group, suffixes=("_a", "_b"))
+    frame = frame[(size >= 2) & (size <= limit)].assign(specificity=2.0 / size[(size >= 2) & (size <= limit)])
+    pairs = frame.merge(frame[["org", group]], on=group, suffixes=("_a", "_b"))
     return pairs[pairs["org_a"] < pairs["org_b"]]
 
 
-def unsponsored_workers(ctx: Context) -> set[str]:
-    """Humans seen working (inspection, report) for an employer that neither sponsored any of their
-    permits nor holds a work-permit record for them: a stay permit allows work only for its sponsor."""
-    seen = ctx.employment[ctx.employment["source"].isin(WORK_SOURCES) & ctx.employment["org"].notna()][["human", "org"]]
-    covered = pd.concat([
+def covered(ctx: Context) -> pd.DataFrame:
+    """(human, org) pairs where the human may work: the org sponsored one of their permits or holds a
+    work-permit record for them (a stay permit allows work only for its sponsor)."""
+    return pd.concat([
         ctx.permits[["human", "sponsor"]].dropna().rename(columns={"sponsor": "org"}),
         ctx.employment.loc[ctx.employment["source"] == "WORK_PERMIT", ["human", "org"]].dropna(),
     ]).drop_duplicates()
-    merged = seen.drop_duplicates().merge(covered.assign(ok=True), on=["human", "org"], how="left")
-    return set(merged.loc[merged["ok"].isna(), "human"])
+
+
+def rotations(ctx: Context, employers) -> pd.DataFrame:
+    """One row per (human, org_a < org_b) the human rotated between -- consecutive stints: one at
+    the other employer starting within ``ROTATION_GAP_DAYS`` of the day a stint ended -- with
+    whether it was irregular (outside the human's permits at either end). A secondment, where the
+    stint at the home employer goes on, is not a rotation."""
+    emp = ctx.employment[isin(ctx.employment["org"], employers) & ctx.employment["start_date"].notna()]
+    emp = emp[["human", "org", "start_date", "end_date"]]
+    many = emp.groupby("human")["org"].transform("nunique") >= 2
+    emp = emp[many]
+    pairs = emp[emp["end_date"].notna()].merge(emp, on="human", suffixes=("_a", "_b"))
+    gap = pd.Timedelta(days=ROTATION_GAP_DAYS)
+    pairs = pairs[(pairs["org_a"] != pairs["org_b"]) & (pairs["start_date_b"] >= pairs["start_date_a"])
+                  & (pairs["start_date_b"] >= pairs["end_date_a"] - gap)
+                  & (pairs["start_date_b"] <= pairs["end_date_a"] + gap)]
+    lo = np.minimum(pairs["org_a"].to_numpy(dtype=object), pairs["org_b"].to_numpy(dtype=object))
+    hi = np.maximum(pairs["org_a"].to_numpy(dtype=object), pairs["org_b"].to_numpy(dtype=object))
+    moves = pd.DataFrame({"human": pairs["human"].to_numpy(), "org_a": lo, "org_b": hi}).drop_duplicates()
+    ok = covered(ctx).assign(ok=True)
+    for side in ("org_a", "org_b"):
+        moves = moves.merge(ok.rename(columns={"org": side, "ok": f"ok_{side}"}), on=["human", side], how="left")
+    moves["irregular"] = moves["ok_org_a"].isna() | moves["ok_org_b"].isna()
+    return moves[["human", "org_a", "org_b", "irregular"]].sort_values(["org_a", "org_b", "human"], kind="stable",
+                                                                         ignore_index=True)
 
 
 def projection(ctx: Context) -> pd.DataFrame:
-    """Employer x employer links: one row per pair with counts of each kind of tie and its weight."""
+    """Employer x employer links: per pair, how many specific phones, addresses and third sponsors it
+    shares, their summed specificity (``identifiers``), rotations outside and inside permits, the
+    irregularly rotated humans, and the tie ``weight``."""
     employers = ctx.orgs.index[ctx.orgs["entity_type"] == "EMPLOYER"]
     limit = ctx.thresholds.hub_limit
-    ids = ctx.org_ids[ctx.org_ids["org"].isin(employers)]
+    ids = ctx.org_ids[isin(ctx.org_ids["org"], employers)]
     links = []
     for kind in ("phone", "address"):
-        p = _pairs(ids.loc[ids["kind"] == kind, ["org", "value"]].rename(columns={"value": kind}), kind, limit)
-        links.append(p.assign(kind=kind, human=None)[["org_a", "org_b", "kind", "human"]])
+        p = _shared(ids.loc[ids["kind"] == kind, ["org", "value"]].rename(columns={"value": kind}), kind, limit)
+        links.append(p.assign(kind=kind)[["org_a", "org_b", "kind", "specificity"]])
     workers = ctx.employment[isin(ctx.employment["org"], employers)][["human", "org"]].drop_duplicates()
-    sponsors = ctx.permits[["human", "sponsor"]].dropna().drop_duplicates()
-    via = workers.merge(sponsors, on="human")
+    via = workers.merge(ctx.permits[["human", "sponsor"]].dropna().drop_duplicates(), on="human")
     via = via[via["sponsor"] != via["org"]]
-    p = _pairs(via, "sponsor", limit)
-    links.append(p.assign(kind="sponsor", human=None)[["org_a", "org_b", "kind", "human"]].drop_duplicates(["org_a", "org_b"]))
-    p = _pairs(workers, "human", limit)
-    irregular = isin(p["human"], unsponsored_workers(ctx)).to_numpy()
-    links.append(p.assign(kind=np.where(irregular, "rotation_irregular", "rotation_regular"))[["org_a", "org_b", "kind", "human"]])
-    links = pd.concat(links, ignore_index=True)
-    if links.empty:
-        return pd.DataFrame(columns=["org_a", "org_b", "phone", "address", "sponsor", "rotation_irregular",
-                                     "rotation_regular", "humans", "weight"])
-    counts = pd.crosstab([links["org_a"], links["org_b"]], links["kind"])
-    for kind in ("phone", "address", "sponsor", "rotation_irregular", "rotation_regular"):
-        if kind not in counts:
-            counts[kind] = 0
-    counts["humans"] = links[links["kind"] == "rotation_irregular"].groupby(["org_a", "org_b"])["human"].agg(tuple)
-    counts["humans"] = counts["humans"].apply(lambda h: h if isinstance(h, tuple) else ())
-    counts["weight"] = (IDENTIFIER_WEIGHT * (counts["phone"] + counts["address"] + counts["sponsor"])
-                        + IRREGULAR_WEIGHT * counts["rotation_irregular"] + REGULAR_WEIGHT * counts["rotation_regular"])
-    return counts.reset_index().sort_values(["org_a", "org_b"], kind="stable").reset_index(drop=True)
+    p = _shared(via[["org", "sponsor"]], "sponsor", limit)
+    links.append(p.assign(kind="sponsor")[["org_a", "org_b", "kind", "specificity"]])
+    ties = pd.concat(links, ignore_index=True)
+    moves = rotations(ctx, employers)
+    if ties.empty and moves.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
+    counts = ties.pivot_table(index=["org_a", "org_b"], columns="kind", values="specificity", aggfunc="size", fill_value=0)
+    counts = counts.reindex(columns=list(TIE_KINDS), fill_value=0)
+    counts["identifiers"] = ties.groupby(["org_a", "org_b"])["specificity"].sum()
+    rot = moves.groupby(["org_a", "org_b"]).agg(rotation_irregular=("irregular", "sum"), rotation_total=("human", "size"))
+    rot["rotation_regular"] = rot["rotation_total"] - rot["rotation_irregular"]
+    rot["humans"] = moves[moves["irregular"]].groupby(["org_a", "org_b"])["human"].agg(tuple)
+    out = counts.join(rot.drop(columns="rotation_total"), how="outer")
+    for col in (*TIE_KINDS, "rotation_irregular", "rotation_regular"):
+        out[col] = out[col].fillna(0).astype(np.int64)
+    out["identifiers"] = out["identifiers"].fillna(0.0)
+    out["humans"] = out["humans"].apply(lambda h: h if isinstance(h, tuple) else ())
+    out["weight"] = out["identifiers"] + IRREGULAR_WEIGHT * out["rotation_irregular"] + REGULAR_WEIGHT * out["rotation_regular"]
+    out = out.reset_index().sort_values(["org_a", "org_b"], kind="stable", ignore_index=True)
+    out.columns.name = None
+    return out[LINK_COLUMNS]
+
+
+def candidate_links(links: pd.DataFrame) -> pd.DataFrame:
+    """The links community detection runs on: those among employers that people were rotated
+    between outside their permits. Identifier ties alone (a shared office building) join firms
+    that share nothing else; such a firm can still join a flagged network afterwards, through
+    the network's own phone or address."""
+    rotating = pd.unique(links.loc[links["rotation_irregular"] > 0, ["org_a", "org_b"]].to_numpy().ravel())
+    return links[isin(links["org_a"], rotating) & isin(links["org_b"], rotating)]
 
 
 def communities(links: pd.DataFrame, seed: int) -> dict[str, int]:
-    """Leiden (modularity) membership of every linked employer, for one seed; node order is sorted ids."""
+    """Leiden (CPM at ``RESOLUTION``) membership of every linked employer, for one seed.
+
+    Node order is the sorted canonical employer ids and edges come sorted by them, so nothing
+    but the ties themselves and the seed decides the result.
+    """
     nodes = sorted(set(links["org_a"]) | set(links["org_b"]))
     index = {n: i for i, n in enumerate(nodes)}
     graph = ig.Graph(n=len(nodes), edges=list(zip(links["org_a"].map(index), links["org_b"].map(index))))
     graph.es["weight"] = links["weight"].astype(float).tolist()
     random.seed(seed)
-    parts = graph.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1)
+    parts = graph.community_leiden(objective_function="CPM", weights="weight", resolution=RESOLUTION, n_iterations=-1)
     return dict(zip(nodes, parts.membership))
 
 
-def run(ctx: Context) -> pd.DataFrame:
-    """Shell networks (NETWORK rows) and the reason each member employer gets (EMPLOYER rows)."""
-    links = projection(ctx)
-    # Only employers that people were rotated among (outside their permit's sponsor) can be members:
-    # identifier ties alone (a shared office building) join firms that share nothing else.
-    rotating = links.loc[links["rotation_irregular"] > 0, ["org_a", "org_b"]].stack().unique()
-    links = links[links["org_a"].isin(rotating) & links["org_b"].isin(rotating)]
+def networks(ctx: Context) -> pd.DataFrame:
+    """Flagged networks, one row each (``network``, ``members``, ties, ``rotated``, ``stable``,
+    ``strength``, ``summary``) and, in ``own``, each member's rotated workers; computed once per
+    context and shared with NETWORK_MEMBER."""
+    if CODE in ctx.extra:
+        return ctx.extra[CODE]
+    ctx.extra[CODE] = found = _networks(ctx)
+    return found
+
+
+def _networks(ctx: Context) -> pd.DataFrame:
+    empty = pd.DataFrame(columns=["network", "members", "rotated", "own", "tied", "strength", "summary"])
+    every = projection(ctx)
+    links = candidate_links(every)
+    rotating = pd.unique(links[["org_a", "org_b"]].to_numpy().ravel())
     if links.empty:
-        return empty_reasons()
+        return empty
     runs = [communities(links, s) for s in SEEDS]
     community = pd.Series(runs[0], name="community")
     links = links.assign(community=links["org_a"].map(community))
     inside = links[links["community"] == links["org_b"].map(community)]
     rotated = inside[["community", "humans"]].explode("humans").dropna().drop_duplicates()
-    per = inside.groupby("community").agg(phone=("phone", "sum"), address=("address", "sum"), sponsor=("sponsor", "sum"))
+    per = inside.groupby("community").agg(phone=("phone", "sum"), address=("address", "sum"), sponsor=("sponsor", "sum"),
+                                          identifiers=("identifiers", "sum"), regular=("rotation_regular", "sum"),
+                                          irregular=("rotation_irregular", "sum"))
     per["rotated"] = rotated.groupby("community")["humans"].agg(lambda h: tuple(sorted(h)))
     per["rotated"] = per["rotated"].apply(lambda h: h if isinstance(h, tuple) else ())
     members = community.rename_axis("org").reset_index().sort_values("org").groupby("community")["org"].agg(tuple)
     per["members"] = members.reindex(per.index)
-    per = per[(per["members"].map(len) >= 2) & (per[["phone", "address", "sponsor"]].sum(axis=1) >= 1) & (per["rotated"].map(len) >= 2)]
+    size = per["members"].map(len)
+    per = per[(size >= 2) & (size <= ctx.thresholds.hub_limit) & (per[list(TIE_KINDS)].sum(axis=1) >= 1)
+              & (per["rotated"].map(len) >= MIN_ROTATED) & (per["irregular"] > per["regular"])]
     if per.empty:
-        return empty_reasons()
+        return empty
+    per["members"] = _with_tied_firms(per["members"], every, ctx.thresholds.hub_limit)
     # stability: in how many seeded runs all members of the community fell in one community
     member_rows = per["members"].explode().rename("org").reset_index()
+    member_rows = member_rows[isin(member_rows["org"], rotating)]
     together = [member_rows.assign(c=member_rows["org"].map(r)).groupby("community")["c"].nunique() == 1 for r in runs]
     per["stable"] = pd.concat(together, axis=1).mean(axis=1)
     per = per.assign(first=per["members"].map(lambda m: m[0])).sort_values("first")
-    # each member's own rotated workers: those on links touching it inside its community
     touching = pd.concat([inside[["org_a", "humans"]].rename(columns={"org_a": "org"}),
                           inside[["org_b", "humans"]].rename(columns={"org_b": "org"})]).explode("humans").dropna()
     mine = touching.drop_duplicates().groupby("org")["humans"].agg(lambda h: tuple(sorted(h)))
-    rows = []
-    for number, r in enumerate(per.itertuples(), start=1):
-        network = f"network:N{number:04d}"
-        identifiers = int(r.phone + r.address + r.sponsor)
-        strength = min(1.0, 0.3 + 0.1 * identifiers + 0.1 * len(r.rotated)) * (0.5 + 0.5 * r.stable)
-        ties = ", ".join(f"{int(n)} shared {k}(s)" for k, n in (("phone", r.phone), ("address", r.address), ("sponsor", r.sponsor)) if n)
-        summary = (f"{len(r.members)} employers linked by {ties} and {len(r.rotated)} workers rotated among them outside "
-                   f"their permit's sponsor (stable in {r.stable:.0%} of {len(runs)} seeded runs)")
-        rows.append(("NETWORK", network, strength, r.members, f"{CODE}: {summary}"))
-        for m in r.members:
-            others = tuple(o for o in r.members if o != m)
-            rows.append(("EMPLOYER", m, strength, others + mine.get(m, ()), f"{CODE}: member of {network}: {summary}"))
-    types, ids, strengths, evidence, texts = zip(*rows)
-    return reason_frame(list(types), ids, CODE, strengths, evidence, texts)
+    per["network"] = [f"network:N{i:04d}" for i in range(1, len(per) + 1)]
+    per["own"] = per["members"].map(lambda ms: {m: mine.get(m, ()) for m in ms})
+    # a member holds a specific tie of its own inside, or joined through one
+    tied = set(inside.loc[inside["identifiers"] > 0, ["org_a", "org_b"]].to_numpy().ravel())
+    per["tied"] = per["members"].map(lambda ms: {m: m in tied or m not in community.index for m in ms})
+    per["strength"] = (np.minimum(1.0, 0.3 + 0.15 * np.minimum(per["identifiers"], 2.0) + 0.1 * per["rotated"].map(len))
+                       * (0.5 + 0.5 * per["stable"]))
+    per["summary"] = [
+        f"{len(r.members)} employers tied by "
+        + ", ".join(f"{int(n)} specific shared {k}(s)" for k, n in zip(TIE_KINDS, (r.phone, r.address, r.sponsor)) if n)
+        + f" and {len(r.rotated)} workers rotated among them outside their permits"
+        + f" (stable in {r.stable:.0%} of {len(runs)} seeded runs)"
+        for r in per.itertuples()
+    ]
+    return per.reset_index(drop=True)[["network", "members", "rotated", "own", "tied", "strength", "summary"]]
+
+
+def _with_tied_firms(members: pd.Series, links: pd.DataFrame, limit: int) -> pd.Series:
+    """Each community's members plus the employers outside every community that share a specific
+    phone or address with at least half of its members (a firm behind the same ruko address or
+    phone that no rotated worker happened to pass through), up to ``limit`` members. A shared
+    sponsor alone does not join: its clients may work anywhere."""
+    owner = {m: c for c, ms in members.items() for m in ms}
+    tied = links[(links["phone"] + links["address"]) > 0]
+    a_in, b_in = tied["org_a"].map(owner), tied["org_b"].map(owner)
+    one_side = a_in.notna() ^ b_in.notna()
+    edges = pd.DataFrame({"outsider": np.where(a_in.notna(), tied["org_b"], tied["org_a"]),
+                          "community": a_in.fillna(b_in)})[one_side.to_numpy()]
+    if edges.empty:
+        return members
+    counts = edges.groupby(["outsider", "community"]).size().rename("ties").reset_index()
+    counts = counts[2 * counts["ties"] >= counts["community"].map(members.map(len))]
+    best = counts.sort_values(["outsider", "ties", "community"], ascending=[True, False, True], kind="stable")
+    best = best.drop_duplicates("outsider")
+    extra = best.groupby("community")["outsider"].agg(tuple)
+    grown = {c: tuple(sorted(ms + extra.get(c, ()))) for c, ms in members.items()}
+    return pd.Series({c: ms if len(ms) <= limit else members[c] for c, ms in grown.items()}).reindex(members.index)
+
+
+def run(ctx: Context) -> pd.DataFrame:
+    """Shell networks, as NETWORK rows; their members' reasons come from NETWORK_MEMBER."""
+    found = networks(ctx)
+    if found.empty:
+        return empty_reasons()
+    return reason_frame(ENTITY, found["network"], CODE, found["strength"], found["members"],
+                        [f"{CODE}: {s}" for s in found["summary"]])

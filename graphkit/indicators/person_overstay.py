@@ -1,9 +1,10 @@
 """PERSON_OVERSTAY: still in the country after the latest permit expired.
 
 What it flags
-    A human (after resolution: all records of one person together) whose every permit expired
-    more than ``grace_days`` before the as-of date, with no departure recorded since the latest
-    permit was issued.
+    A human (after resolution: all records of one person together) whose every permit, on any of
+    their records, expired more than ``grace_days`` before the as-of date, with no departure on
+    any of their records since the latest permit was issued. A permit on one record and the
+    departure on another are one history: the human's, never a record's.
 Why it matters
     Overstay is one of the violations supervision teams act on. Judging per human matters: an old
     record of someone who renewed under a new passport is not an overstay, nor is a permit that

@@ -17,7 +17,9 @@ from graphkit.store.neo4j import Neo4jStore, read_cypher, run_analysis
 
 AS_OF = dt.date(2026, 11, 1)
 PARAMS = {"as_of": AS_OF, "lookback_days": 365, "grace_days": 30, "hub_limit": 8, "visit": "VISIT",
-          "departure": "DEPARTURE", "arrival": "ARRIVAL", "work_sources": ["INSPECTION", "REPORT"]}
+          "departure": "DEPARTURE", "arrival": "ARRIVAL", "work_sources": ["INSPECTION", "REPORT"],
+          "history_days": address_crowding.HISTORY_DAYS, "chain_gap_days": address_crowding.CHAIN_GAP_DAYS,
+          "rotation_gap_days": network_shell.ROTATION_GAP_DAYS}
 
 
 @pytest.fixture(scope="module")
