@@ -192,7 +192,9 @@ class Neo4jStore:
         self._read: dict = {}  # what was read back since the last load: graph exports ask many times
 
     def _run(self, statement: str, **params) -> list[neo4j.Record]:
-        records, _, _ = self.driver.execute_query(statement, params, database_=self.database)
+        # no bookmarks: a bulk import starts a new store whose transaction ids restart, and a bookmark
+        # from before it would make the server wait for a transaction that never comes
+        records, _, _ = self.driver.execute_query(statement, params, database_=self.database, bookmark_manager_=None)
         return records
 
     def create_constraints(self) -> None:

@@ -111,7 +111,7 @@ def _write(frame: pd.DataFrame, schema: pa.Schema, path: Path, kind: str, name: 
     for f in schema:
         s = frame[f.name]
         if pa.types.is_date32(f.type):
-            arrays.append(pa.array(pd.to_datetime(s).dt.date.where(s.notna(), None), pa.date32()))
+            arrays.append(pa.Array.from_pandas(pd.to_datetime(s)).cast(pa.date32()))
         elif pa.types.is_float64(f.type):
             arrays.append(pa.array(pd.to_numeric(s), pa.float64(), from_pandas=True))
         else:
