@@ -57,8 +57,8 @@ MODEL = Model(
                   0.1, 0.001),
             Level("close", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.86 AND {_SAME_DIGITS}",
                   0.04, 0.01),
-            Level("shares_a_name", "l.name_a = r.name_a OR l.name_z = r.name_z OR l.name_a = r.name_z "
-                  "OR l.name_z = r.name_a", 0.05, 0.05),
+            Level("shares_a_name", "(l.name_a = r.name_a OR l.name_z = r.name_z OR l.name_a = r.name_z "
+                  f"OR l.name_z = r.name_a) AND {_SAME_DIGITS}", 0.05, 0.05),
         )),
         Comparison("birth_date", _DOB_NULL, (
             Level("exact", "l.birth_date = r.birth_date", 0.85, 0.0003),
