@@ -26,6 +26,7 @@ from graphkit.resolve.normalise import name_key, normalise_documents, normalise_
 MAX_ANCHORS = 4
 
 _NAME_NULL = "l.name_key IS NULL OR r.name_key IS NULL"
+_SAME_DIGITS = "l.name_digits IS NOT DISTINCT FROM r.name_digits"
 _DOB_NULL = "l.birth_date IS NULL OR r.birth_date IS NULL"
 
 MODEL = Model(
@@ -50,11 +51,14 @@ MODEL = Model(
     comparisons=(
         Comparison("name", _NAME_NULL, (
             Level("exact", "l.name_key = r.name_key", 0.70, 0.0005, tf="name_key"),
-            Level("one_letter", "levenshtein(l.name_compact, r.name_compact) <= 1", 0.1, 0.0002),
-            Level("spelling", "jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.94", 0.1, 0.001),
-            Level("close", "jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.86", 0.04, 0.01),
-            Level("shares_a_name", "l.name_a = r.name_a OR l.name_z = r.name_z OR l.name_a = r.name_z "
-                  "OR l.name_z = r.name_a", 0.05, 0.05),
+            # numbers in a name (a record label such as "Worker 3") must agree for any fuzzy level
+            Level("one_letter", f"levenshtein(l.name_compact, r.name_compact) <= 1 AND {_SAME_DIGITS}", 0.1, 0.0002),
+            Level("spelling", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.94 AND {_SAME_DIGITS}",
+                  0.1, 0.001),
+            Level("close", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.86 AND {_SAME_DIGITS}",
+                  0.04, 0.01),
+            Level("shares_a_name", "(l.name_a = r.name_a OR l.name_z = r.name_z OR l.name_a = r.name_z "
+                  f"OR l.name_z = r.name_a) AND {_SAME_DIGITS}", 0.05, 0.05),
         )),
         Comparison("birth_date", _DOB_NULL, (
             Level("exact", "l.birth_date = r.birth_date", 0.85, 0.0003),
@@ -100,6 +104,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "name_key": key.where(key != "", None),
         "name_compact": key.str.replace(" ", "", regex=False),
         "name_ordered": name.str.replace(" ", "", regex=False),
+        "name_digits": key.str.replace(r"[^0-9]", "", regex=True).replace("", None),
         "name_a": first,
         "name_z": last,
         "name_compact4": key.str.replace(" ", "", regex=False).str.slice(0, 4),

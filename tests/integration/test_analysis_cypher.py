@@ -24,7 +24,8 @@ PARAMS = {"as_of": AS_OF, "lookback_days": 365, "grace_days": 30, "hub_limit": 8
 
 @pytest.fixture(scope="module")
 def loaded(neo4j_driver):
-    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n")
+    with neo4j_driver.session() as session:  # batched: a graph left by an earlier test may exceed one transaction's memory
+        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     tables = load_folder(tiny_path()).tables
     Neo4jStore(neo4j_driver).load(tables)
     return neo4j_driver, build_context(tables, AS_OF)
