@@ -24,6 +24,7 @@ import pandas as pd
 
 from graphkit.arrowops import lookup, positions
 from graphkit.resolve import Resolution, normalise_documents, resolve
+from graphkit.schema import load_schema
 
 #: Contract columns the context itself reads to build its frames (identity columns are read only
 #: by resolution, which decides who is who and is never evidence).
@@ -78,8 +79,10 @@ class Context:
 
 
 def _table(tables: dict[str, pd.DataFrame], name: str, columns: list[str]) -> pd.DataFrame:
-    if name not in tables:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    if name not in tables:  # an absent optional table: empty, with the schema's types (dates stay dates)
+        table = load_schema().table(name)
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[us]" if table.column(c).type == "date" else "object")
+                             for c in columns})
     return tables[name][columns]  # copy-on-write: the context's new columns never touch the input
 
 

@@ -63,7 +63,7 @@ def sponsor_groups(ctx: Context) -> pd.Series:
     people = ctx.permits[["sponsor", "human"]].dropna().drop_duplicates().groupby("sponsor", sort=True)["human"].size()
     sponsors = people.index
     if len(sponsors) == 0:
-        return pd.Series(dtype="object")
+        return pd.Series(dtype="object", name="group")
     ids = ctx.org_ids
     size = ids.groupby(["kind", "value"])["org"].transform("nunique")
     ties = ids[(size >= 2) & (size <= GROUP_LIMIT) & isin(ids["org"], sponsors)]

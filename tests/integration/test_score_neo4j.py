@@ -27,8 +27,9 @@ def test_scores_identical_on_both_backends_and_written_back(neo4j_clean, neo4j_s
         "MATCH (e:Employer) WHERE e.risk_score IS NOT NULL "
         "RETURN e.employer_id AS id, e.risk_rank AS rank, e.risk_reasons AS reasons, e.risk_run_id AS run ORDER BY rank"
     )
-    assert [r["id"] for r in records] == ["E03", "E04", "E02"]
-    assert records[0]["reasons"].startswith("NETWORK_SHELL:")
+    assert [r["id"] for r in records] == ["E02", "E03", "E04"]  # a visit-permit workforce outranks mere members
+    assert records[0]["reasons"].startswith("EMP_VISIT_WORKFORCE:")
+    assert records[1]["reasons"].startswith("NETWORK_MEMBER:")
     assert {r["run"] for r in records} == {graph.manifest["run_id"]}
     twin, _, _ = neo4j_clean.execute_query("MATCH (s:Sponsor {sponsor_id: $id}) RETURN s.risk_entity_id AS e", id="S05")
     assert twin[0]["e"] == "employers:E03"
