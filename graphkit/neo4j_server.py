@@ -403,10 +403,19 @@ def _ended(process: psutil.Process, timeout: float) -> bool:
         except psutil.TimeoutExpired:
             try:
                 if process.status() == psutil.STATUS_ZOMBIE:
+                    _reap(process.pid)
                     return True
             except psutil.NoSuchProcess:
                 return True
     return False
+
+
+def _reap(pid: int) -> None:
+    """Collect a zombie that is our own child (it died between two polls); another's stays its to reap."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
 
 
 def _live_pid(data_dir: Path) -> int | None:
