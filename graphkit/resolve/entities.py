@@ -103,8 +103,11 @@ def entity_frame(entity_type: str, source_ids: np.ndarray, links: Links) -> pd.D
     """
     n = len(source_ids)
     label = components(n, links)
-    ids = pd.Series(source_ids, dtype=object)
-    entity = ids.groupby(label).transform("min").to_numpy(object)
+    # the smallest id of each component, by integer ranks: a string group-by runs per group in Python
+    rank, ordered = pd.factorize(pd.Series(source_ids, dtype=object), sort=True)
+    smallest = np.full(label.max() + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(smallest, label, rank)
+    entity = np.asarray(ordered, dtype=object)[smallest[label]]
     ends = pd.DataFrame({"pos": np.concatenate([links.left, links.right]),
                          "p": np.tile(links.probability, 2), "on": np.tile(links.matched_on, 2)})
     ends = ends.sort_values(["pos", "p", "on"], ascending=[True, False, True], kind="stable").drop_duplicates("pos")
