@@ -31,13 +31,16 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
-def scenario(n_persons: int, seed: int = 7) -> Path:
-    """A synthetic scenario folder of ``n_persons`` (generated once, then reused)."""
+def scenario(n_persons: int, seed: int = 7, style: str = "baseline") -> Path:
+    """A synthetic scenario folder of ``n_persons`` in a world ``style`` (generated once, then reused).
+
+    Baseline folders are ``synth-<persons>-<seed>``, other styles ``synth-<persons>-<seed>-<style>``.
+    """
     from graphkit.datasets.synth import synth, write_scenario
 
-    folder = CACHE / f"synth-{n_persons}-{seed}"
+    folder = CACHE / (f"synth-{n_persons}-{seed}" + ("" if style == "baseline" else f"-{style}"))
     if not (folder / "persons.csv").exists():
-        write_scenario(synth(n_persons, seed), folder)
+        write_scenario(synth(n_persons, seed, style=style), folder)
     return folder
 
 

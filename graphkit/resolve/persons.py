@@ -115,11 +115,11 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "birth_md": birth.str.slice(5, 10),
         "birth_dm": birth.str.slice(8, 10) + "-" + birth.str.slice(5, 7),
         "passport_no": passport.where(passport != "", None),
-        "anchors": _anchors(tables, persons, hub_limit, address_of, organisation_of),
     })
+    frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of)
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons)
     frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
-    frame["anchor1"] = frame["anchors"].str.split("|").str[0]
+    frame["anchor1"] = anchor1
     return frame
 
 
@@ -141,37 +141,57 @@ def _travel(tables, persons) -> tuple[pd.Series, pd.Series]:
     return start, end
 
 
-def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> pd.Series:
-    """Each record's non-hub sponsors, employers and addresses (canonical ids), ``|``-joined."""
-    parts = []
-    for table, col, prefix, canon in (("permits", "sponsor_id", "sponsors:", organisation_of),
-                                      ("employment", "employer_id", "employers:", organisation_of),
-                                      ("residences", "address_id", "addresses:", address_of)):
-        if table not in tables:
-            continue
+def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[pd.Series, pd.Series]:
+    """Each record's non-hub sponsors, employers and addresses (canonical ids), ``|``-joined, and
+    the first of them.
+
+    Anchors are numbered in the order they first appear (permits, then employment, then
+    residences) and each record keeps its first :data:`MAX_ANCHORS` by that number. Everything
+    runs on integer codes: ids are looked up once per distinct id, not once per row.
+    """
+    sources = [(table, col, prefix, canon) for table, col, prefix, canon in (
+        ("permits", "sponsor_id", "sponsors:", organisation_of),
+        ("employment", "employer_id", "employers:", organisation_of),
+        ("residences", "address_id", "addresses:", address_of)) if table in tables]
+    # every table's person ids looked up in one pass (Arrow hashes the million ids once)
+    holders = [tables[table]["person_id"] for table, *_ in sources]
+    where = positions(pd.concat(holders, ignore_index=True), persons["person_id"]) if holders else None
+    ends = np.cumsum([0] + [len(h) for h in holders])
+    codes, names = [], []
+    for i, (table, col, prefix, canon) in enumerate(sources):
         t = tables[table]
-        pos = positions(t["person_id"], persons["person_id"])
+        pos = where[ends[i]:ends[i + 1]]
         keep = (pos >= 0) & t[col].notna().to_numpy()
-        ids = pd.Series(t[col][keep].astype(str).to_numpy())
+        row_code, ids = pd.factorize(t[col][keep].astype(str).to_numpy(object))
+        ids = pd.Series(ids, dtype=object)
         key = ids if canon is address_of else prefix + ids
         values = key.map(canon).astype(object).fillna(prefix + ids).to_numpy()  # a record no table describes is itself
-        parts.append(pd.DataFrame({"pos": pos[keep], "anchor": values}))
-    if not parts:
-        return pd.Series([None] * len(persons), dtype=object)
-    links = pd.concat(parts, ignore_index=True).dropna()
-    links["code"], names = pd.factorize(links["anchor"])  # integer codes: string group-bys cost seconds at 1M
-    links = links[["pos", "code"]].drop_duplicates()
-    people = links.groupby("code")["pos"].transform("size")
-    links = links[people <= hub_limit].sort_values(["pos", "code"], kind="stable")
-    links["rank"] = links.groupby("pos").cumcount()
-    links = links[links["rank"] < MAX_ANCHORS]
-    text = pd.Series(names.astype(str), dtype=object)
+        codes.append((pos[keep], row_code + sum(len(n) for n in names)))
+        names.append(values)
+    none = pd.Series([None] * len(persons), dtype=object)
+    if not codes:
+        return none, none.copy()
+    # one number per canonical id, in the order of first appearance over all rows
+    anchor, text = pd.factorize(np.concatenate(names))
+    pos = np.concatenate([p for p, _ in codes]).astype(np.int64)
+    code = anchor[np.concatenate([c for _, c in codes])].astype(np.int64)
+    pair = np.sort(pos * len(text) + code)  # (record, anchor) pairs, by record then anchor
+    pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
+    pos, code = pair // len(text), pair % len(text)
+    small = np.bincount(code, minlength=len(text))[code] <= hub_limit
+    pos, code = pos[small], code[small]
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else np.zeros(0, np.int64)
+    rank = np.arange(len(pos)) - np.repeat(starts, np.diff(np.r_[starts, len(pos)]))
+    text = np.array([str(v) for v in text], dtype=object)
     out = np.full(len(persons), None, dtype=object)
-    for rank in range(MAX_ANCHORS):
-        at = links[links["rank"] == rank]
-        pos, value = at["pos"].to_numpy(), text.to_numpy()[at["code"].to_numpy()]
-        out[pos] = value if rank == 0 else out[pos] + "|" + value
-    return pd.Series(out, dtype=object)
+    for r in range(MAX_ANCHORS):
+        at = rank == r
+        p, value = pos[at], text[code[at]]
+        out[p] = value if r == 0 else out[p] + "|" + value
+    first = np.full(len(persons), None, dtype=object)
+    at = rank == 0
+    first[pos[at]] = np.array([v.split("|")[0] for v in text], dtype=object)[code[at]]  # as split from the joined text
+    return pd.Series(out, dtype=object), pd.Series(first, dtype=object)
 
 
 def _ends(key: pd.Series) -> tuple[pd.Series, pd.Series]:
