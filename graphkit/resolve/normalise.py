@@ -71,8 +71,9 @@ _ADDRESS_WORDS = [
     (r"\b(kpt|kapt|kapten)\b", "kapten"),
     (r"\b(kel|kelurahan|desa|ds)\b", "kelurahan"),
     (r"\b(kec|kecamatan)\b", "kecamatan"),
-    (r"\brt\s*0*", "rt "),  # no group references: those fall back to Python's re, row by row
-    (r"\brw\s*0*", "rw "),
+    # no group references nor "\s" (only spaces are left here): those fall back to Python's re, row by row
+    (r"\brt *0*", "rt "),
+    (r"\brw *0*", "rw "),
 ]
 # Regency and city names as written by different offices.
 _CITY_ALIASES = {
@@ -99,7 +100,9 @@ def _words(s: pd.Series) -> pd.Series:
 
 
 def _squash(s: pd.Series) -> pd.Series:
-    return s.str.replace(r"\s+", " ", regex=True).str.strip()
+    # every caller turned all but letters and digits into spaces first, so spaces are the only
+    # whitespace left: " {2,}" runs in Arrow, where pandas sends "\s" to Python's re row by row
+    return s.str.replace(r" {2,}", " ", regex=True).str.strip()
 
 
 def _drop_words(s: pd.Series, words) -> pd.Series:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphkit.resolve.linkage import Comparison, Level, Model
 from graphkit.resolve.normalise import normalise_addresses, normalise_cities, _words
@@ -60,14 +62,23 @@ MODEL = Model(
 )
 
 
+def _extract(values: pd.Series, pattern: str) -> pd.Series:
+    """Group ``v`` of ``pattern``'s first match in each value (missing where none), as ``str.extract``."""
+    found = pc.struct_field(pc.extract_regex(pa.array(values.array), pattern), "v")
+    return pd.Series(found, index=values.index, dtype=values.dtype)
+
+
 def place_records(addresses: pd.DataFrame) -> pd.DataFrame:
     """The model's columns for ``addresses`` (sorted by id; ``unique_id`` is the position)."""
+    # a normalised line is lower-case ASCII letters, digits and single spaces: in these patterns
+    # " " stands for Python's "\s" and [0-9a-z] for "\w", so Arrow's RE2 runs them (pandas would
+    # send "\s" and extract to Python's re, row by row)
     line = normalise_addresses(addresses["line"])
-    number = line.str.extract(r"\b(?:no|km)\s*(\d+\w?)", expand=False)
-    rt = line.str.extract(r"\brt (\d+)", expand=False)
-    rw = line.str.extract(r"\brw (\d+)", expand=False)
-    street = line.str.replace(r"\b(no|km)\s*\d+\w?\b.*$", "", regex=True).str.replace(r"\b(rt|rw) \d+", "", regex=True)
-    street = street.str.replace(r"\s+", " ", regex=True).str.strip()
+    number = _extract(line, r"\b(?:no|km) *(?P<v>\d+[0-9a-z]?)")
+    rt = _extract(line, r"\brt (?P<v>\d+)")
+    rw = _extract(line, r"\brw (?P<v>\d+)")
+    street = line.str.replace(r"\b(no|km) *\d+[0-9a-z]?\b.*$", "", regex=True).str.replace(r"\b(rt|rw) \d+", "", regex=True)
+    street = street.str.replace(r" {2,}", " ", regex=True).str.strip()
 
     def column(name):
         return addresses[name] if name in addresses else pd.Series([None] * len(addresses), index=addresses.index)
