@@ -41,6 +41,9 @@ class Level:
     m: float
     u: float
     tf: str | None = None
+    #: ``u`` as declared, never estimated from random pairs: where a few entities hold most records
+    #: (one company's hundreds of filings), random pairs are often the same entity and ``u`` comes out far too high
+    fixed_u: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Comparison:
                  "m_probability": level.m, "u_probability": level.u}
             if level.tf:
                 d.update(tf_adjustment_column=level.tf, tf_adjustment_weight=1.0)
+            if level.fixed_u:
+                d.update(fix_u_probability=True)
             levels.append(d)
         m_rest = max(1e-4, 1 - sum(level.m for level in self.levels))
         u_rest = max(1e-4, 1 - sum(level.u for level in self.levels))
@@ -81,6 +86,9 @@ class Model:
     training: tuple[str, ...] = ()
     duplicates_per_record: float = 0.05
     deterministic: tuple[str, ...] = ()
+    #: the prior stays the one estimated from ``deterministic`` whatever the EM blocks do: a block
+    #: without pairs (no phones in the data) otherwise leaves its blocking-adjusted prior behind (0.98)
+    keep_prior: bool = False
 
     def settings(self, n: int) -> dict:
         """Splink settings for ``n`` records (the prior: ``duplicates_per_record`` extra rows per entity)."""
@@ -146,12 +154,15 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
         con.execute(f"SET threads = {threads}")
         from splink.internals.exceptions import EMTrainingException
 
+        prior = linker._settings_obj._probability_two_random_records_match
         for block in model.training:
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
                     block, estimate_without_term_frequencies=True, max_pairs=min(5e6, n * 5.0))
             except EMTrainingException:
-                continue  # this block holds no pairs in these data (no passports, say): the priors stand
+                pass  # this block holds no pairs in these data (no passports, say): the priors stand
+            if model.keep_prior:
+                linker._settings_obj._probability_two_random_records_match = prior
     pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     if pairs.empty:
         return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
