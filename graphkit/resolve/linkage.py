@@ -48,12 +48,17 @@ class Level:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One piece of evidence: levels from the strongest agreement down; ``null`` when it says nothing."""
+    """One piece of evidence: levels from the strongest agreement down; ``null`` when it says nothing.
+
+    ``fixed_m`` keeps the declared m probabilities (how often one human's own records show each
+    level) out of training: a generator's habits must not turn evidence into a veto.
+    """
 
     name: str
     null: str
     levels: tuple[Level, ...]
     columns: tuple[str, ...] = ()
+    fixed_m: bool = False
 
     def splink(self) -> dict:
         """The comparison as a Splink settings dictionary (the ``else`` level closes it)."""
@@ -69,6 +74,9 @@ class Comparison:
         m_rest = max(1e-4, 1 - sum(level.m for level in self.levels))
         u_rest = max(1e-4, 1 - sum(level.u for level in self.levels))
         levels.append({"sql_condition": "ELSE", "label_for_charts": "else", "m_probability": m_rest, "u_probability": u_rest})
+        if self.fixed_m:
+            for level in levels[1:]:
+                level["fix_m_probability"] = True
         return {"output_column_name": self.name, "comparison_levels": levels}
 
     def labels(self) -> list[str]:

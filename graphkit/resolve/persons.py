@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.arrowops import positions
+from graphkit.resolve.histories import history_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
 from graphkit.resolve.normalise import name_key, normalise_documents, normalise_names
 
@@ -28,6 +29,22 @@ MAX_ANCHORS = 4
 _NAME_NULL = "l.name_key IS NULL OR r.name_key IS NULL"
 _SAME_DIGITS = "l.name_digits IS NOT DISTINCT FROM r.name_digits"
 _DOB_NULL = "l.birth_date IS NULL OR r.birth_date IS NULL"
+_NO_HISTORY = "({s}.arrival_weeks IS NULL AND {s}.orphan_departure IS NULL AND {s}.permit_from IS NULL)"
+#: Two humans at once: one arrives while the other, by its own crossings, is already here; or both
+#: hold valid permits for half a year under different passports (a renewal overlaps by weeks).
+_PRESENT_TOGETHER = (
+    "list_has_any(l.arrival_weeks, r.stay_weeks) OR list_has_any(r.arrival_weeks, l.stay_weeks) "
+    "OR (levenshtein(l.passport_no, r.passport_no) > 1 AND l.permit_to - r.permit_from > 180 "
+    "AND r.permit_to - l.permit_from > 180)")
+#: One stay in two halves: left open on one record (its last crossing an arrival), closed on the
+#: other by a departure with no arrival before it.
+_CLOSED_ELSEWHERE = "l.open_from <= r.orphan_departure OR r.open_from <= l.orphan_departure"
+#: One permit chain in two halves: the other record's first permit is issued around this record's
+#: last expiry, this record never shows its human leaving, and the other shows no arrival before it.
+_PICKED_UP = " OR ".join(
+    f"({b}.permit_from BETWEEN {a}.permit_to - 60 AND {a}.permit_to + 15 AND {b}.permit_from > {a}.permit_from "
+    f"AND {a}.left_on IS NULL AND ({b}.arrival_weeks IS NULL OR list_min({b}.arrival_weeks) >= {b}.permit_from // 7))"
+    for a, b in (("l", "r"), ("r", "l")))
 
 MODEL = Model(
     kind="persons",
@@ -66,14 +83,19 @@ MODEL = Model(
             Level("one_edit", "levenshtein(l.birth_date, r.birth_date) <= 1", 0.08, 0.003),
             Level("same_year", "l.birth_year = r.birth_year", 0.02, 0.02),
         )),
+        # a different number is perhaps a renewed passport: mild evidence against, whatever the data say
         Comparison("passport_no", "l.passport_no IS NULL OR r.passport_no IS NULL", (
             Level("exact", "l.passport_no = r.passport_no", 0.55, 0.000002, tf="passport_no"),
             Level("one_edit", "levenshtein(l.passport_no, r.passport_no) <= 1", 0.05, 0.00002),
-        )),
-        Comparison("travel", "l.travel_from IS NULL OR r.travel_from IS NULL", (
-            Level("one_after_the_other", "l.travel_from > r.travel_to OR r.travel_from > l.travel_to", 0.6, 0.3),
-            Level("histories_overlap", "l.travel_from <= r.travel_to AND r.travel_from <= l.travel_to", 0.3999, 0.7),
-        )),
+        ), fixed_m=True),
+        # travel and permits (see graphkit.resolve.histories): evidence, never a veto, so how often one
+        # human's own records show each level is declared, not learned from the data
+        Comparison("history", f"{_NO_HISTORY.format(s='l')} OR {_NO_HISTORY.format(s='r')}", (
+            Level("present_together", _PRESENT_TOGETHER, 0.001, 0.05),
+            Level("stay_closed_on_the_other", _CLOSED_ELSEWHERE, 0.1, 0.0001),
+            Level("permit_picked_up", _PICKED_UP, 0.1, 0.01),
+            Level("one_after_the_other", "l.travel_from > r.travel_to OR r.travel_from > l.travel_to", 0.2, 0.3),
+        ), fixed_m=True),
         Comparison("shared_anchor", "l.anchors IS NULL OR r.anchors IS NULL", (
             Level("sponsor_employer_or_address", "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))",
                   0.5, 0.0002),
@@ -118,6 +140,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     })
     frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of)
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons)
+    frame = frame.join(history_columns(tables, persons))
     frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
     frame["anchor1"] = anchor1
     return frame
