@@ -33,6 +33,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 _FORMULA = re.compile(r"^[=+\-@\t\r']")
@@ -70,7 +71,24 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     text = _text_columns(frame)
     if not text:
         return frame
-    return frame.assign(**{c: frame[c].map(_safe_cell) for c in text})
+    return frame.assign(**{c: _safe_column(frame[c]) for c in text})
+
+
+def _safe_column(column: pd.Series) -> pd.Series:
+    """:func:`_safe_cell` over ``column``, once per distinct value when every value is text (ids
+    and labels repeat: a million rows hold a few thousand values)."""
+    if pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return column.map(_safe_cell)  # mixed cells: factorising would take 1 and True for one value
+    codes, uniques = pd.factorize(column)
+    fixed = np.array([_safe_cell(u) for u in uniques], dtype=object)
+    changed = np.array([f != u for f, u in zip(fixed, uniques)], dtype=bool)
+    if not changed.any():
+        return column
+    hit = codes >= 0
+    hit[hit] = changed[codes[hit]]
+    out = column.astype(object).to_numpy(copy=True)
+    out[hit] = fixed[codes[hit]]
+    return pd.Series(out, index=column.index, dtype=object)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
