@@ -33,8 +33,9 @@ import re
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _FORMULA = re.compile(r"^[=+\-@\t\r']")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -75,19 +76,16 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _safe_column(column: pd.Series) -> pd.Series:
-    """:func:`_safe_cell` over ``column``, once per distinct value when every value is text (ids
-    and labels repeat: a million rows hold a few thousand values)."""
+    """:func:`_safe_cell` over ``column``; when every value is text, only over the cells Arrow finds
+    starting like a formula (a million ids hold a handful)."""
     if pd.api.types.infer_dtype(column, skipna=True) != "string":
-        return column.map(_safe_cell)  # mixed cells: factorising would take 1 and True for one value
-    codes, uniques = pd.factorize(column)
-    fixed = np.array([_safe_cell(u) for u in uniques], dtype=object)
-    changed = np.array([f != u for f, u in zip(fixed, uniques)], dtype=bool)
-    if not changed.any():
+        return column.map(_safe_cell)
+    cells = pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    risky = pc.fill_null(pc.match_substring_regex(cells, _FORMULA.pattern), False).to_numpy(zero_copy_only=False)
+    if not risky.any():
         return column
-    hit = codes >= 0
-    hit[hit] = changed[codes[hit]]
     out = column.astype(object).to_numpy(copy=True)
-    out[hit] = fixed[codes[hit]]
+    out[risky] = [_safe_cell(v) for v in out[risky]]
     return pd.Series(out, index=column.index, dtype=object)
 
 
