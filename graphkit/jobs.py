@@ -168,7 +168,7 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
     with manifest.stage("read_back"):
         tables = store.tables()
     with manifest.stage("resolve"):
-        resolution = resolve(tables, settings, read_judgements(input_dir))
+        resolution = resolve(tables, settings, read_judgements(input_dir), keep_models=False)
     with manifest.stage("analysis"):
         result = score_tables(tables, settings.as_of_date(), settings.thresholds(), resolution=resolution)
     manifest.inputs = ingested.files

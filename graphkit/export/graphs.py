@@ -31,6 +31,7 @@ Examples
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import html
 import json
@@ -46,6 +47,7 @@ import igraph
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pyvis.network import Network
 from scipy.spatial import cKDTree
 
@@ -183,7 +185,7 @@ def _plain(value):
     """A property value fit for JSON and GEXF: ISO dates, Python numbers, ``None`` for missing."""
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value is pd.NA:
         return None
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, datetime.datetime):  # pandas' Timestamp, or a timestamp Arrow read
         return value.strftime("%Y-%m-%d")
     if isinstance(value, np.generic):
         value = value.item()
@@ -192,9 +194,27 @@ def _plain(value):
     return str(value)
 
 
-def _records(frame: pd.DataFrame, drop: Sequence[str] = ()) -> list[dict]:
+def _records(frame: pd.DataFrame, rows, drop: Sequence[str] = ()) -> list[dict]:
+    """``rows`` (positions) of ``frame`` as property dictionaries, missing values left out.
+
+    Read through an Arrow copy of the frame made once: pandas' ``iloc`` and ``to_dict`` cost
+    milliseconds per call, and a graph page makes a dozen calls on million-row frames.
+    """
+    table = _arrow_frame(frame).take(pa.array(np.asarray(rows, dtype=np.int64)))
     return [{k: v for k, v in ((k, _plain(v)) for k, v in row.items() if k not in drop) if v is not None}
-            for row in frame.to_dict("records")]
+            for row in table.to_pylist()]
+
+
+_ARROW_FRAMES: dict[int, tuple[pd.DataFrame, pa.Table]] = {}
+
+
+def _arrow_frame(frame: pd.DataFrame) -> pa.Table:
+    cached = _ARROW_FRAMES.get(id(frame))
+    if cached is None or cached[0] is not frame:
+        if len(_ARROW_FRAMES) >= 32:  # a few stores' node and relationship sets at most
+            _ARROW_FRAMES.clear()
+        cached = _ARROW_FRAMES[id(frame)] = (frame, pa.Table.from_pandas(frame, preserve_index=False))
+    return cached[1]
 
 
 _KEY_INDEXES: dict[int, tuple[pd.DataFrame, pd.Index]] = {}
@@ -221,8 +241,8 @@ def _node_props(store, node_ids: Sequence[str]) -> dict[str, dict]:
         if label not in load_schema().labels:
             raise GraphkitError(f"unknown node label in {label}:{keys[0]}: expected one of {', '.join(load_schema().labels)}")
         ns = store.node_set(label)
-        rows = ns.frame.iloc[[p for p in _key_index(ns).get_indexer(keys) if p >= 0]]
-        for key, props in zip(rows[ns.key].tolist(), _records(rows)):
+        rows = [p for p in _key_index(ns).get_indexer(keys).tolist() if p >= 0]
+        for key, props in zip(ns.frame[ns.key].take(rows).tolist(), _records(ns.frame, rows)):
             out[f"{label}:{key}"] = props
         missing = [k for k in keys if f"{label}:{k}" not in out]
         if missing:
@@ -322,8 +342,8 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
     for set_no in np.unique(index.edge_set[eid]).tolist():
         rs = index.rels[set_no]
         rows = index.edge_row[eid[index.edge_set[eid] == set_no]]
-        part = rs.frame.iloc[rows]
-        for start, end, p in zip(part["start"].tolist(), part["end"].tolist(), _records(part, ("start", "end"))):
+        for start, end, p in zip(rs.frame["start"].take(rows).tolist(), rs.frame["end"].take(rows).tolist(),
+                                 _records(rs.frame, rows, ("start", "end"))):
             graph.add_edge(f"{rs.start_label}:{start}", f"{rs.end_label}:{end}", type=rs.type, **p)
 
     if len(cut):

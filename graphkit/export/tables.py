@@ -34,6 +34,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _FORMULA = re.compile(r"^[=+\-@\t\r']")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -70,7 +72,21 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     text = _text_columns(frame)
     if not text:
         return frame
-    return frame.assign(**{c: frame[c].map(_safe_cell) for c in text})
+    return frame.assign(**{c: _safe_column(frame[c]) for c in text})
+
+
+def _safe_column(column: pd.Series) -> pd.Series:
+    """:func:`_safe_cell` over ``column``; when every value is text, only over the cells Arrow finds
+    starting like a formula (a million ids hold a handful)."""
+    if pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return column.map(_safe_cell)
+    cells = pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    risky = pc.fill_null(pc.match_substring_regex(cells, _FORMULA.pattern), False).to_numpy(zero_copy_only=False)
+    if not risky.any():
+        return column
+    out = column.astype(object).to_numpy(copy=True)
+    out[risky] = [_safe_cell(v) for v in out[risky]]
+    return pd.Series(out, index=column.index, dtype=object)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

@@ -100,11 +100,13 @@ class Resolution:
 
 
 def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
-            judgements: pd.DataFrame | None = None) -> Resolution:
+            judgements: pd.DataFrame | None = None, keep_models: bool = True) -> Resolution:
     """Resolve persons, organisations and addresses in validated ``tables``.
 
     ``judgements`` (see :mod:`graphkit.resolve.judgements`) override the model for the pairs
-    they name.
+    they name. ``keep_models`` keeps each trained Splink linker and its records in
+    ``Resolution.models`` (for ``explain-match``); without it each is freed as soon as its kind is
+    resolved (a linker holds its DuckDB database: about a gigabyte at a million persons).
     """
     settings = settings or Settings()
     judged = judgements_from_frame(judgements) if judgements is not None else empty_judgements()
@@ -119,7 +121,9 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
                          seed=settings.resolve_seed,
                          threads=settings.resolve_threads)
             parts.append(Links(found.left, found.right, found.probability, found.matched_on))
-            models[kind] = (found.linker, records, source_ids)
+            if keep_models:
+                models[kind] = (found.linker, records, source_ids)
+            found.linker = None
         same, apart = _judged(judged, source_ids, _TYPES_OF[kind], applied)
         parts.append(same)
         links = Links.concat(parts)

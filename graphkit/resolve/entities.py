@@ -53,15 +53,15 @@ def hard_links(key: pd.Series, hub_limit: int | None, label: str) -> Links:
     >>> hard_links(pd.Series(["a", "", "a", "b"]), 10, "passport").left.tolist()
     [2]
     """
-    frame = pd.DataFrame({"key": key.to_numpy(), "pos": np.arange(len(key))})
-    frame = frame[frame["key"].notna() & (frame["key"] != "")]
-    size = frame.groupby("key")["pos"].transform("size")
-    frame = frame[(size > 1) & ((size <= hub_limit) if hub_limit else True)]
-    first = frame.groupby("key")["pos"].transform("min")
-    frame = frame[frame["pos"] != first]
-    n = len(frame)
-    return Links(frame["pos"].to_numpy(np.int64), first[frame.index].to_numpy(np.int64),
-                 np.ones(n), np.full(n, label, dtype=object))
+    pos = np.flatnonzero((key.notna() & (key != "")).to_numpy(bool))
+    # integer codes in order of first appearance: a group-by on a million strings costs seconds
+    codes, uniques = pd.factorize(key.to_numpy()[pos] if len(pos) else np.array([], dtype=object))
+    size = np.bincount(codes, minlength=len(uniques))
+    first = pos[np.unique(codes, return_index=True)[1]].astype(np.int64)  # each value's first position
+    joined = (size[codes] > 1) & ((size[codes] <= hub_limit) if hub_limit else True)
+    joined &= pos != first[codes]
+    n = int(joined.sum())
+    return Links(pos[joined].astype(np.int64), first[codes[joined]], np.ones(n), np.full(n, label, dtype=object))
 
 
 def components(n: int, links: Links) -> np.ndarray:

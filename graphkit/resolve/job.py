@@ -36,7 +36,7 @@ def run_resolve(input_dir: str | Path, out: str | Path, settings: Settings | Non
     with manifest.stage("ingest"):
         ingested = load_folder(input_dir)
     with manifest.stage("resolve"):
-        resolution = resolve(ingested.tables, settings, read_judgements(input_dir))
+        resolution = resolve(ingested.tables, settings, read_judgements(input_dir), keep_models=False)
     manifest.inputs = ingested.files
     manifest.rows = ingested.counts
     manifest.extra["resolution"] = resolution.counts

@@ -171,7 +171,14 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
                 pass  # this block holds no pairs in these data (no passports, say): the priors stand
             if model.keep_prior:
                 linker._settings_obj._probability_two_random_records_match = prior
-    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    predicted = linker.inference.predict(threshold_match_probability=threshold)
+    # only the ids, the probability and the levels leave DuckDB: the retained matching columns of
+    # both sides (names, dates, anchors) would be a second copy of the records per pair
+    present = set(con.sql(f"SELECT * FROM {predicted.physical_name} LIMIT 0").columns)
+    wanted = ["unique_id_l", "unique_id_r", "match_probability"] + [
+        f"gamma_{c.name}" for c in model.comparisons if f"gamma_{c.name}" in present]
+    pairs = con.sql(f"SELECT {', '.join(wanted)} FROM {predicted.physical_name}").to_df()
+    predicted.drop_table_from_database_and_remove_from_cache()
     if pairs.empty:
         return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
     pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], kind="stable", ignore_index=True)
