@@ -10,7 +10,7 @@ cities weigh strongly against). Blocking finds typo'd and reworded names on thei
 their first and last letters, their rare word and one-word names against names they begin.
 Individual sponsors are people, not companies: never merged here.
 
->>> rare_words(pd.Series(["asml netherlands", "asml holland", "sinar jaya"])).tolist()
+>>> rare_words(pd.Series(["asml netherlands", "asml holland", "sinar jaya"]), share=1.0).tolist()
 ['asml', 'asml', None]
 """
 
@@ -22,9 +22,10 @@ import pandas as pd
 from graphkit.resolve.linkage import Comparison, Level, Model
 from graphkit.resolve.normalise import normalise_cities, normalise_companies, normalise_documents, normalise_phones
 
-#: A word is a rare word of a name when at most this many distinct names hold it; words more
-#: common than this (``jaya``, ``industries``, ``trading``) say little about which company it is.
-RARE_WORD_NAMES = 5
+#: A word is a rare word of a name when at most this many distinct names hold it, and at most this
+#: share of all distinct names (among a dozen names every word is rare: rarity needs a population);
+#: words more common (``jaya``, ``industries``, ``trading``) say little about which company it is.
+RARE_WORD_NAMES, RARE_WORD_SHARE = 5, 0.01
 #: Words of company names that name no company on their own, Indonesian and international: never a
 #: rare word, and a name made only of them (``Jaya Industries``) is no core that extra words extend.
 GENERIC_WORDS = (
@@ -90,22 +91,23 @@ MODEL = Model(
 _GENERIC = frozenset(GENERIC_WORDS)
 
 
-def rare_words(names: pd.Series, limit: int = RARE_WORD_NAMES) -> pd.Series:
-    """Each name's rarest word that another distinct name also holds, if at most ``limit`` names hold it.
+def rare_words(names: pd.Series, limit: int = RARE_WORD_NAMES, share: float = RARE_WORD_SHARE) -> pd.Series:
+    """Each name's rarest word that another distinct name also holds, if at most ``limit`` names
+    (and ``share`` of the distinct names) hold it.
 
     Words are counted over distinct names, not records (one count per word per name): a company
     filing a thousand times does not make its own name's words common. :data:`GENERIC_WORDS` are
     never rare. Ties go to the alphabetically first word.
 
     >>> rare_words(pd.Series(["thales nederland", "thales nederland hengelo", "sinar jaya", "mitra jaya", "jaya"]),
-    ...            limit=2).tolist()
+    ...            limit=2, share=1.0).tolist()
     ['nederland', 'nederland', None, None, None]
     """
     distinct = pd.Series(names.dropna().unique())
     words = distinct.str.split(" ").explode().rename("word").rename_axis("name").reset_index()
     words = words[(words["word"].fillna("") != "") & ~words["word"].isin(GENERIC_WORDS)].drop_duplicates()
     words["df"] = words.groupby("word")["name"].transform("size").to_numpy()
-    words = words[(words["df"] >= 2) & (words["df"] <= limit)]
+    words = words[(words["df"] >= 2) & (words["df"] <= min(limit, share * len(distinct)))]
     rarest = words.sort_values(["name", "df", "word"], kind="stable").drop_duplicates("name")
     of_name = pd.Series(rarest["word"].to_numpy(), index=distinct.to_numpy()[rarest["name"].to_numpy()])
     out = names.map(of_name)
@@ -157,7 +159,7 @@ def organisation_records(tables: dict[str, pd.DataFrame], address_of: pd.Series,
         "name_single": only(name.where(words.str.len() == 1)),
         "name_specific": only(words.map(lambda w: not set(w) <= _GENERIC).astype(object)),
         # the first word and the second's initial: a typo in the second word of a short name
-        "name_head": only((words.str[0] + " " + words.str[1].str.slice(0, 1)).where(words.str.len() > 1)),
+        "name_head": only(words.map(lambda w: f"{w[0]} {w[1][:1]}" if len(w) > 1 else None).astype(object)),
         "name_compact4": only(compact.str.slice(0, 4)),
         # first four and last three letters: one typo inside a long name keeps both
         "name_ends": only((compact.str.slice(0, 4) + compact.str.slice(-3)).where(compact.str.len() >= 7)),
