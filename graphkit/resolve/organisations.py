@@ -58,15 +58,16 @@ MODEL = Model(
         # employer row, hundreds of filings), so random pairs share names far more often than two companies do
         Comparison("name", "l.name IS NULL OR r.name IS NULL", (
             Level("exact", "l.name = r.name", 0.6, 0.0003, fixed_u=True),
-            Level("spelling", "jaro_winkler_similarity(l.name_compact, r.name_compact) >= 0.94 OR "
-                  "(length(l.name_compact) >= 6 AND levenshtein(l.name_compact, r.name_compact) <= 1)", 0.2, 0.0003,
-                  fixed_u=True),
+            # numbers in a name tell companies apart (Klien 1, Klien 2): a typo never changes them
+            Level("spelling", "l.name_digits = r.name_digits AND (jaro_winkler_similarity(l.name_compact, r.name_compact) "
+                  ">= 0.94 OR (length(l.name_compact) >= 6 AND levenshtein(l.name_compact, r.name_compact) <= 1))",
+                  0.2, 0.0003, fixed_u=True),
             Level("extra_words", "l.name_specific AND r.name_specific AND ("
                   "starts_with(l.name, r.name || ' ') OR starts_with(r.name, l.name || ' ') "
                   "OR ends_with(l.name, ' ' || r.name) OR ends_with(r.name, ' ' || l.name))", 0.1, 0.0003, fixed_u=True),
             Level("rare_word", "l.name_rare = r.name_rare", 0.05, 0.0003, fixed_u=True),
-            Level("similar", "jaro_winkler_similarity(l.name_compact, r.name_compact) >= 0.88", 0.03, 0.002,
-                  fixed_u=True),
+            Level("similar", "l.name_digits = r.name_digits AND "
+                  "jaro_winkler_similarity(l.name_compact, r.name_compact) >= 0.88", 0.03, 0.002, fixed_u=True),
         )),
         Comparison("registration_no", "l.registration_no IS NULL OR r.registration_no IS NULL", (
             Level("exact", "l.registration_no = r.registration_no", 0.6, 0.00001),
@@ -153,6 +154,7 @@ def organisation_records(tables: dict[str, pd.DataFrame], address_of: pd.Series,
         "individual": ~company,
         "name": only(name),
         "name_compact": only(compact),
+        "name_digits": only(name).str.replace(r"[^0-9]", "", regex=True),
         "name_a": only(words.str[0]),
         "name_b": only(words.str[1]),
         "name_z": only(words.str[-1].where(words.str.len() > 1)),
