@@ -36,6 +36,8 @@ GENERIC_WORDS = (
     "technologies", "solutions", "logistik", "logistics", "and", "dan", "the", "of", "de",
 )
 
+_ONE_CITY = "(l.city = r.city OR l.city IS NULL OR r.city IS NULL)"
+
 MODEL = Model(
     kind="organisations",
     blocking=(
@@ -43,14 +45,18 @@ MODEL = Model(
         "l.registration_no = r.registration_no",
         "l.phone = r.phone",
         "l.name_compact = r.name_compact",
-        "l.name_a = r.name_a AND l.name_b = r.name_b",
-        "l.name_head = r.name_head",
-        # a one-word name (``Unilever``) against the names that begin with it (``Unilever Rotterdam``)
-        "l.name_single = r.name_a", "r.name_single = l.name_a",
-        "l.name_a = r.name_a AND l.name_z = r.name_z",
-        "l.name_b = r.name_b AND l.name_z = r.name_z",
-        "l.name_ends = r.name_ends",
-        "l.name_rare = r.name_rare",
+        # the looser keys only within one city (or where a city is unknown): two cities weigh
+        # strongly against anyway, and the vocabulary of company names makes these blocks large
+        *(f"{key} AND {_ONE_CITY}" for key in (
+            "l.name_a = r.name_a AND l.name_b = r.name_b",
+            "l.name_head = r.name_head",
+            # a one-word name (``Unilever``) against the names that begin with it (``Unilever Rotterdam``)
+            "l.name_single = r.name_a", "r.name_single = l.name_a",
+            "l.name_a = r.name_a AND l.name_z = r.name_z",
+            "l.name_b = r.name_b AND l.name_z = r.name_z",
+            "l.name_ends = r.name_ends",
+            "l.name_rare = r.name_rare",
+        )),
         "l.name_compact4 = r.name_compact4 AND l.address = r.address",
     ),
     comparisons=(
