@@ -49,5 +49,6 @@ def test_a_common_word_is_not_a_rare_word_however_often_one_company_files():
     # "philips" is in one name filed a thousand times, and in two other names: rare among names
     names = pd.Series(["koninklijke philips"] * 1000 + ["philips electronics", "us philips"]
                       + [f"{w} industries" for w in ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")])
-    rare = rare_words(names, limit=3)
+    rare = rare_words(names, limit=3, share=1.0)
     assert rare.iloc[0] == "philips" and rare.iloc[-1] is None
+    assert rare_words(names, limit=3, share=0.1).isna().all()  # eight names are too few to call a word rare

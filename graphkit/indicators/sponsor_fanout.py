@@ -3,9 +3,11 @@
 What it flags
     A sponsor (guarantor) -- or a small group of sponsor records sharing a specific address or
     phone, such as a mill under two names or fronted by a spouse at the same house -- more of whose
-    sponsored people stay on (no departure since their latest permit, or visit after visit) and
-    are seen working for employers outside the group than the baseline for its sponsor type
-    (organisation or individual) explains, spread over at least ``MIN_EMPLOYERS`` employers.
+    visitors (people it guaranteed on a visit permit, which allows no work) stay on (no departure
+    since their latest permit, or visit after visit) and are seen working for employers outside the
+    group than its peers explain, spread over at least ``MIN_EMPLOYERS`` employers. The peers are
+    the sponsors of its type (organisation or individual) that show no such fan-out themselves: a
+    handful of mills must not raise the baseline they are judged against.
 Why it matters
     A sponsor mill sells guarantees: unrelated visitors who then work and live all over. Split
     over two records, each half looks small; a shared address or phone that few other
@@ -15,9 +17,11 @@ Why it matters
     visitors who leave after their visit; universities sponsor students who do not work;
     employers sponsor their own staff (work for the sponsor is not "elsewhere", nor is a secondee's
     work at a sister company while still employed by the sponsor, and one or two employers is no
-    fan-out); spouses sponsor their family.
+    fan-out); spouses sponsor their family. A corporate group or an outsourcing agency placing its
+    work-permit holders at sister companies or clients serves many employers lawfully: work
+    permits are not a mill's visitors.
 Evidence
-    The sponsored people who stayed on and work elsewhere (canonical person ids) and the other
+    The visitors who stayed on and work elsewhere (canonical person ids) and the other
     sponsor records of the group; the text gives how many employers and addresses they spread over.
 
 Examples
@@ -79,7 +83,7 @@ def sponsor_groups(ctx: Context) -> pd.Series:
 
 def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(group, human, visit, org, stayed) rows of sponsored people and their current employers; and
-    those who stayed on and work outside the group (``group``: a group id per sponsor)."""
+    the visitors among them who stayed on and work outside the group (``group``: a group id per sponsor)."""
     sponsored = ctx.permits[ctx.permits["sponsor"].notna()]
     sponsored = sponsored.assign(visit=sponsored["permit_type"] == "VISIT", group=sponsored["sponsor"].map(group))
     pairs = sponsored.groupby(["group", "human"], sort=True)["visit"].any().reset_index()
@@ -96,7 +100,7 @@ def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFra
     home_pairs = np.zeros(pair.max() + 1 if len(pair) else 0, dtype=bool)
     home_pairs[pair[at_home]] = True
     merged["elsewhere"] = merged["org"].notna().to_numpy() & ~at_home & ~home_pairs[pair]
-    return merged, merged[merged["elsewhere"] & merged["stayed"]]
+    return merged, merged[merged["elsewhere"] & merged["stayed"] & merged["visit"]]
 
 
 def _alone(ctx: Context) -> pd.Series:
@@ -106,8 +110,8 @@ def _alone(ctx: Context) -> pd.Series:
 
 def measure(ctx: Context, grouped: bool = False) -> pd.DataFrame:
     """Per sponsor (per sponsor group, with ``grouped``): people sponsored ``n`` (``visits`` on
-    visit permits), ``working`` for anyone, ``k`` who stayed on and work for an employer outside
-    the group, over how many ``employers``, living at how many ``homes``.
+    visit permits), ``working`` for anyone, ``k`` visitors who stayed on and work for an employer
+    outside the group, over how many ``employers``, living at how many ``homes``.
 
     ``cypher/analysis/sponsored_people_per_sponsor.cypher`` computes n, visits and working per
     sponsor record in Neo4j.
@@ -138,8 +142,9 @@ def run(ctx: Context) -> pd.DataFrame:
     per = _measure(ctx, group, merged, away)
     if per.empty:
         return empty_reasons()
-    totals = per.groupby("individual")[["k", "n"]].sum()
-    per["base"] = per["individual"].map(shrunk_rate(totals["k"], totals["n"], PRIOR_RATE, PRIOR_WEIGHT))
+    fans_out = (per["employers"] >= MIN_EMPLOYERS) & (per["k"] >= MIN_WORKING_ELSEWHERE)
+    peers = per[~fans_out].groupby("individual")[["k", "n"]].sum().reindex([False, True], fill_value=0)
+    per["base"] = per["individual"].map(shrunk_rate(peers["k"], peers["n"], PRIOR_RATE, PRIOR_WEIGHT))
     spread = per[per["employers"] >= MIN_EMPLOYERS]
     flagged = surprising(spread, spread["base"], ctx.thresholds.alpha, min_k=MIN_WORKING_ELSEWHERE)
     if flagged.empty:
@@ -150,10 +155,10 @@ def run(ctx: Context) -> pd.DataFrame:
         others = [m for m in r.members if m != lead]
         with_ = f" (with {', '.join(others)}, sharing an address or phone few others share)" if others else ""
         texts.append(
-            f"{CODE}: guarantees{with_} {int(r.n)} people ({int(r.visits)} on visit permits); {int(r.k)} of them stayed on "
-            f"and work for {int(r.employers)} other employers and live at {int(r.homes)} addresses, where {r.n * r.base:.1f} "
-            f"would be expected at the {'individual' if r.individual else 'organisation'} sponsor baseline of {r.base:.1%} "
-            f"(tail p={r.p:.1e})")
+            f"{CODE}: guarantees{with_} {int(r.n)} people ({int(r.visits)} on visit permits); {int(r.k)} of the visitors "
+            f"stayed on and work for {int(r.employers)} other employers and live at {int(r.homes)} addresses, where "
+            f"{r.n * r.base:.1f} would be expected at the baseline of {'individual' if r.individual else 'organisation'} "
+            f"sponsors without such fan-out, {r.base:.1%} (tail p={r.p:.1e})")
     types = ctx.orgs["entity_type"].reindex(flagged.index).fillna(ENTITY)
     proof = [evidence[g] + tuple(m for m in flagged.loc[g, "members"] if m != g) for g in flagged.index]
     return reason_frame(types.to_numpy(), flagged.index, CODE, flagged["strength"], proof, texts)

@@ -10,7 +10,7 @@ cities weigh strongly against). Blocking finds typo'd and reworded names on thei
 their first and last letters, their rare word and one-word names against names they begin.
 Individual sponsors are people, not companies: never merged here.
 
->>> rare_words(pd.Series(["asml netherlands", "asml holland", "sinar jaya"])).tolist()
+>>> rare_words(pd.Series(["asml netherlands", "asml holland", "sinar jaya"]), share=1.0).tolist()
 ['asml', 'asml', None]
 """
 
@@ -22,9 +22,10 @@ import pandas as pd
 from graphkit.resolve.linkage import Comparison, Level, Model
 from graphkit.resolve.normalise import normalise_cities, normalise_companies, normalise_documents, normalise_phones
 
-#: A word is a rare word of a name when at most this many distinct names hold it; words more
-#: common than this (``jaya``, ``industries``, ``trading``) say little about which company it is.
-RARE_WORD_NAMES = 5
+#: A word is a rare word of a name when at most this many distinct names hold it, and at most this
+#: share of all distinct names (among a dozen names every word is rare: rarity needs a population);
+#: words more common (``jaya``, ``industries``, ``trading``) say little about which company it is.
+RARE_WORD_NAMES, RARE_WORD_SHARE = 5, 0.01
 #: Words of company names that name no company on their own, Indonesian and international: never a
 #: rare word, and a name made only of them (``Jaya Industries``) is no core that extra words extend.
 GENERIC_WORDS = (
@@ -35,6 +36,8 @@ GENERIC_WORDS = (
     "technologies", "solutions", "logistik", "logistics", "and", "dan", "the", "of", "de",
 )
 
+_ONE_CITY = "(l.city = r.city OR l.city IS NULL OR r.city IS NULL)"
+
 MODEL = Model(
     kind="organisations",
     blocking=(
@@ -42,14 +45,18 @@ MODEL = Model(
         "l.registration_no = r.registration_no",
         "l.phone = r.phone",
         "l.name_compact = r.name_compact",
-        "l.name_a = r.name_a AND l.name_b = r.name_b",
-        "l.name_head = r.name_head",
-        # a one-word name (``Unilever``) against the names that begin with it (``Unilever Rotterdam``)
-        "l.name_single = r.name_a", "r.name_single = l.name_a",
-        "l.name_a = r.name_a AND l.name_z = r.name_z",
-        "l.name_b = r.name_b AND l.name_z = r.name_z",
-        "l.name_ends = r.name_ends",
-        "l.name_rare = r.name_rare",
+        # the looser keys only within one city (or where a city is unknown): two cities weigh
+        # strongly against anyway, and the vocabulary of company names makes these blocks large
+        *(f"{key} AND {_ONE_CITY}" for key in (
+            "l.name_a = r.name_a AND l.name_b = r.name_b",
+            "l.name_head = r.name_head",
+            # a one-word name (``Unilever``) against the names that begin with it (``Unilever Rotterdam``)
+            "l.name_single = r.name_a", "r.name_single = l.name_a",
+            "l.name_a = r.name_a AND l.name_z = r.name_z",
+            "l.name_b = r.name_b AND l.name_z = r.name_z",
+            "l.name_ends = r.name_ends",
+            "l.name_rare = r.name_rare",
+        )),
         "l.name_compact4 = r.name_compact4 AND l.address = r.address",
     ),
     comparisons=(
@@ -57,15 +64,16 @@ MODEL = Model(
         # employer row, hundreds of filings), so random pairs share names far more often than two companies do
         Comparison("name", "l.name IS NULL OR r.name IS NULL", (
             Level("exact", "l.name = r.name", 0.6, 0.0003, fixed_u=True),
-            Level("spelling", "jaro_winkler_similarity(l.name_compact, r.name_compact) >= 0.94 OR "
-                  "(length(l.name_compact) >= 6 AND levenshtein(l.name_compact, r.name_compact) <= 1)", 0.2, 0.0003,
-                  fixed_u=True),
+            # numbers in a name tell companies apart (Klien 1, Klien 2): a typo never changes them
+            Level("spelling", "l.name_digits = r.name_digits AND (jaro_winkler_similarity(l.name_compact, r.name_compact) "
+                  ">= 0.94 OR (length(l.name_compact) >= 6 AND levenshtein(l.name_compact, r.name_compact) <= 1))",
+                  0.2, 0.0003, fixed_u=True),
             Level("extra_words", "l.name_specific AND r.name_specific AND ("
                   "starts_with(l.name, r.name || ' ') OR starts_with(r.name, l.name || ' ') "
                   "OR ends_with(l.name, ' ' || r.name) OR ends_with(r.name, ' ' || l.name))", 0.1, 0.0003, fixed_u=True),
             Level("rare_word", "l.name_rare = r.name_rare", 0.05, 0.0003, fixed_u=True),
-            Level("similar", "jaro_winkler_similarity(l.name_compact, r.name_compact) >= 0.88", 0.03, 0.002,
-                  fixed_u=True),
+            Level("similar", "l.name_digits = r.name_digits AND "
+                  "jaro_winkler_similarity(l.name_compact, r.name_compact) >= 0.88", 0.03, 0.002, fixed_u=True),
         )),
         Comparison("registration_no", "l.registration_no IS NULL OR r.registration_no IS NULL", (
             Level("exact", "l.registration_no = r.registration_no", 0.6, 0.00001),
@@ -90,22 +98,23 @@ MODEL = Model(
 _GENERIC = frozenset(GENERIC_WORDS)
 
 
-def rare_words(names: pd.Series, limit: int = RARE_WORD_NAMES) -> pd.Series:
-    """Each name's rarest word that another distinct name also holds, if at most ``limit`` names hold it.
+def rare_words(names: pd.Series, limit: int = RARE_WORD_NAMES, share: float = RARE_WORD_SHARE) -> pd.Series:
+    """Each name's rarest word that another distinct name also holds, if at most ``limit`` names
+    (and ``share`` of the distinct names) hold it.
 
     Words are counted over distinct names, not records (one count per word per name): a company
     filing a thousand times does not make its own name's words common. :data:`GENERIC_WORDS` are
     never rare. Ties go to the alphabetically first word.
 
     >>> rare_words(pd.Series(["thales nederland", "thales nederland hengelo", "sinar jaya", "mitra jaya", "jaya"]),
-    ...            limit=2).tolist()
+    ...            limit=2, share=1.0).tolist()
     ['nederland', 'nederland', None, None, None]
     """
     distinct = pd.Series(names.dropna().unique())
     words = distinct.str.split(" ").explode().rename("word").rename_axis("name").reset_index()
     words = words[(words["word"].fillna("") != "") & ~words["word"].isin(GENERIC_WORDS)].drop_duplicates()
     words["df"] = words.groupby("word")["name"].transform("size").to_numpy()
-    words = words[(words["df"] >= 2) & (words["df"] <= limit)]
+    words = words[(words["df"] >= 2) & (words["df"] <= min(limit, share * len(distinct)))]
     rarest = words.sort_values(["name", "df", "word"], kind="stable").drop_duplicates("name")
     of_name = pd.Series(rarest["word"].to_numpy(), index=distinct.to_numpy()[rarest["name"].to_numpy()])
     out = names.map(of_name)
@@ -151,13 +160,14 @@ def organisation_records(tables: dict[str, pd.DataFrame], address_of: pd.Series,
         "individual": ~company,
         "name": only(name),
         "name_compact": only(compact),
+        "name_digits": only(name).str.replace(r"[^0-9]", "", regex=True),
         "name_a": only(words.str[0]),
         "name_b": only(words.str[1]),
         "name_z": only(words.str[-1].where(words.str.len() > 1)),
         "name_single": only(name.where(words.str.len() == 1)),
         "name_specific": only(words.map(lambda w: not set(w) <= _GENERIC).astype(object)),
         # the first word and the second's initial: a typo in the second word of a short name
-        "name_head": only((words.str[0] + " " + words.str[1].str.slice(0, 1)).where(words.str.len() > 1)),
+        "name_head": only(words.map(lambda w: f"{w[0]} {w[1][:1]}" if len(w) > 1 else None).astype(object)),
         "name_compact4": only(compact.str.slice(0, 4)),
         # first four and last three letters: one typo inside a long name keeps both
         "name_ends": only((compact.str.slice(0, 4) + compact.str.slice(-3)).where(compact.str.len() >= 7)),
