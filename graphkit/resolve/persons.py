@@ -21,7 +21,7 @@ import pandas as pd
 from graphkit.arrowops import positions
 from graphkit.resolve.histories import history_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
-from graphkit.resolve.normalise import name_key, normalise_documents, normalise_names
+from graphkit.resolve.normalise import name_key, name_sound, normalise_documents, normalise_names
 
 #: Sponsors, employers and addresses kept per record as evidence (the first by canonical id).
 MAX_ANCHORS = 4
@@ -37,8 +37,13 @@ _PRESENT_TOGETHER = (
     "OR (levenshtein(l.passport_no, r.passport_no) > 1 AND l.permit_to - r.permit_from > 180 "
     "AND r.permit_to - l.permit_from > 180)")
 #: One stay in two halves: left open on one record (its last crossing an arrival), closed on the
-#: other by a departure with no arrival before it.
-_CLOSED_ELSEWHERE = "l.open_from <= r.orphan_departure OR r.open_from <= l.orphan_departure"
+#: other by a departure with no arrival before it and no permit of its own (the permit is on the first).
+_CLOSED_ELSEWHERE = " OR ".join(f"({a}.open_from <= {b}.orphan_departure AND {b}.permit_from IS NULL)"
+                                for a, b in (("l", "r"), ("r", "l")))
+#: ... and that departure came as the open record's last permit ran out, as most departures do.
+_LEFT_AT_EXPIRY = " OR ".join(
+    f"({a}.open_from <= {b}.orphan_departure AND {b}.permit_from IS NULL "
+    f"AND {b}.orphan_departure BETWEEN {a}.permit_to - 90 AND {a}.permit_to + 30)" for a, b in (("l", "r"), ("r", "l")))
 #: One permit chain in two halves: the other record's first permit is issued around this record's
 #: last expiry, this record never shows its human leaving, and the other shows no arrival before it.
 _PICKED_UP = " OR ".join(
@@ -57,6 +62,7 @@ MODEL = Model(
         "l.birth_date = r.birth_date AND l.name_a = r.name_a",
         "l.birth_date = r.birth_date AND l.name_z = r.name_z",
         "l.birth_date = r.birth_date AND l.name_compact4 = r.name_compact4",
+        "l.birth_date = r.birth_date AND l.name_sound = r.name_sound",
         # records sharing a (non-hub) sponsor, employer or address and a name word
         "l.anchor1 = r.anchor1 AND l.name_a = r.name_a",
         "l.anchor1 = r.anchor1 AND l.name_z = r.name_z",
@@ -74,6 +80,8 @@ MODEL = Model(
                   0.1, 0.001),
             Level("close", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.86 AND {_SAME_DIGITS}",
                   0.04, 0.01),
+            # another romanisation of the same sounds (xu zhiwei / hsu chihwei)
+            Level("sounds_alike", f"l.name_sound = r.name_sound AND {_SAME_DIGITS}", 0.05, 0.002),
             Level("shares_a_name", "(l.name_a = r.name_a OR l.name_z = r.name_z OR l.name_a = r.name_z "
                   f"OR l.name_z = r.name_a) AND {_SAME_DIGITS}", 0.05, 0.05),
         )),
@@ -92,7 +100,8 @@ MODEL = Model(
         # human's own records show each level is declared, not learned from the data
         Comparison("history", f"{_NO_HISTORY.format(s='l')} OR {_NO_HISTORY.format(s='r')}", (
             Level("present_together", _PRESENT_TOGETHER, 0.001, 0.05),
-            Level("stay_closed_on_the_other", _CLOSED_ELSEWHERE, 0.1, 0.0001),
+            Level("left_at_expiry_on_the_other", _LEFT_AT_EXPIRY, 0.08, 0.0001),
+            Level("stay_closed_on_the_other", _CLOSED_ELSEWHERE, 0.04, 0.0001),
             Level("permit_picked_up", _PICKED_UP, 0.1, 0.01),
             Level("one_after_the_other", "l.travel_from > r.travel_to OR r.travel_from > l.travel_to", 0.2, 0.3),
         ), fixed_m=True),
@@ -130,6 +139,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "name_a": first,
         "name_z": last,
         "name_compact4": key.str.replace(" ", "", regex=False).str.slice(0, 4),
+        "name_sound": name_sound(name).replace("", None),
         "birth_date": birth,
         "birth_year": birth.str.slice(0, 4),
         "birth_month": birth.str.slice(5, 7),
