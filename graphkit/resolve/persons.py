@@ -20,6 +20,7 @@ import pandas as pd
 
 from graphkit.arrowops import positions
 from graphkit.resolve.histories import history_columns
+from graphkit.resolve.homes import home_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
 from graphkit.resolve.normalise import name_key, name_sound, normalise_documents, normalise_names
 
@@ -29,6 +30,8 @@ MAX_ANCHORS = 4
 _NAME_NULL = "l.name_key IS NULL OR r.name_key IS NULL"
 _SAME_DIGITS = "l.name_digits IS NOT DISTINCT FROM r.name_digits"
 _DOB_NULL = "l.birth_date IS NULL OR r.birth_date IS NULL"
+_PARTS_CLOSE = ("(jaro_winkler_similarity(l.name_{a}, r.name_{b}) >= 0.88 "
+                "AND jaro_winkler_similarity(l.name_{c}, r.name_{d}) >= 0.88)")
 _NO_HISTORY = "({s}.arrival_weeks IS NULL AND {s}.orphan_departure IS NULL AND {s}.permit_from IS NULL)"
 #: Two humans at once: one arrives while the other, by its own crossings, is already here; or both
 #: hold valid permits for half a year under different passports (a renewal overlaps by weeks).
@@ -63,6 +66,14 @@ MODEL = Model(
         "l.birth_date = r.birth_date AND l.name_z = r.name_z",
         "l.birth_date = r.birth_date AND l.name_compact4 = r.name_compact4",
         "l.birth_date = r.birth_date AND l.name_sound = r.name_sound",
+        # a home address spelled alike (hub addresses are left out of home_line) and a name part
+        "l.home_line = r.home_line AND l.name_first = r.name_first",
+        "l.home_line = r.home_line AND l.name_last = r.name_last",
+        "l.home_line = r.home_line AND l.birth_year = r.birth_year",
+        "l.home_postcode = r.home_postcode AND l.name_first = r.name_first AND l.name_last = r.name_last",
+        "l.home_postcode = r.home_postcode AND l.birth_date = r.birth_date",
+        "l.home_street = r.home_street AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
+        "l.home_street = r.home_street AND l.home_village = r.home_village AND l.name_initials = r.name_initials",
         # records sharing a (non-hub) sponsor, employer or address and a name word
         "l.anchor1 = r.anchor1 AND l.name_a = r.name_a",
         "l.anchor1 = r.anchor1 AND l.name_z = r.name_z",
@@ -78,6 +89,9 @@ MODEL = Model(
             Level("one_letter", f"levenshtein(l.name_compact, r.name_compact) <= 1 AND {_SAME_DIGITS}", 0.1, 0.0002),
             Level("spelling", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.94 AND {_SAME_DIGITS}",
                   0.1, 0.001),
+            # each part of the name within a typo or two of the other record's (either order)
+            Level("both_parts_close", f"({_PARTS_CLOSE.format(a='first', b='first', c='last', d='last')} OR "
+                  f"{_PARTS_CLOSE.format(a='first', b='last', c='last', d='first')}) AND {_SAME_DIGITS}", 0.05, 0.001),
             Level("close", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.86 AND {_SAME_DIGITS}",
                   0.04, 0.01),
             # another romanisation of the same sounds (xu zhiwei / hsu chihwei)
@@ -91,11 +105,10 @@ MODEL = Model(
             Level("one_edit", "levenshtein(l.birth_date, r.birth_date) <= 1", 0.08, 0.003),
             Level("same_year", "l.birth_year = r.birth_year", 0.02, 0.02),
         )),
-        # a different number is perhaps a renewed passport: mild evidence against, whatever the data say
         Comparison("passport_no", "l.passport_no IS NULL OR r.passport_no IS NULL", (
             Level("exact", "l.passport_no = r.passport_no", 0.55, 0.000002, tf="passport_no"),
             Level("one_edit", "levenshtein(l.passport_no, r.passport_no) <= 1", 0.05, 0.00002),
-        ), fixed_m=True),
+        )),
         # travel and permits (see graphkit.resolve.histories): evidence, never a veto, so how often one
         # human's own records show each level is declared, not learned from the data
         Comparison("history", f"{_NO_HISTORY.format(s='l')} OR {_NO_HISTORY.format(s='r')}", (
@@ -105,6 +118,14 @@ MODEL = Model(
             Level("permit_picked_up", _PICKED_UP, 0.1, 0.01),
             Level("one_after_the_other", "l.travel_from > r.travel_to OR r.travel_from > l.travel_to", 0.2, 0.3),
         ), fixed_m=True),
+        # the home address as written (two spellings of one address may not resolve to one place)
+        Comparison("home", "l.home_line IS NULL OR r.home_line IS NULL", (
+            Level("same_line", "l.home_line = r.home_line", 0.5, 0.0005),
+            Level("line_close_in_postcode", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.88 "
+                  "AND (l.home_postcode = r.home_postcode OR l.home_village = r.home_village)", 0.2, 0.0002),
+            Level("postcode_and_village", "l.home_postcode = r.home_postcode AND "
+                  "jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88", 0.1, 0.002),
+        )),
         Comparison("shared_anchor", "l.anchors IS NULL OR r.anchors IS NULL", (
             Level("sponsor_employer_or_address", "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))",
                   0.5, 0.0002),
@@ -140,6 +161,9 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "name_z": last,
         "name_compact4": key.str.replace(" ", "", regex=False).str.slice(0, 4),
         "name_sound": name_sound(name).replace("", None),
+        "name_first": name.str.split(" ").str[0].replace("", None),
+        "name_last": name.str.split(" ").str[-1].replace("", None),
+        "name_initials": (name.str.slice(0, 1) + name.str.split(" ").str[-1].str.slice(0, 1)).replace("", None),
         "birth_date": birth,
         "birth_year": birth.str.slice(0, 4),
         "birth_month": birth.str.slice(5, 7),
@@ -150,9 +174,10 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "anchors": _anchors(tables, persons, hub_limit, address_of, organisation_of),
     })
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons)
-    frame = frame.join(history_columns(tables, persons))
+    frame = frame.join(history_columns(tables, persons)).join(home_columns(tables, persons, hub_limit))
     frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
     frame["anchor1"] = frame["anchors"].str.split("|").str[0]
+    frame["home_street"] = frame["home_line"].str.split(" ").str[:3].str.join(" ")
     return frame
 
 
