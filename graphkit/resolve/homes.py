@@ -11,8 +11,9 @@ Examples
 >>> tables = {"residences": pd.DataFrame({"person_id": ["P1"], "address_id": ["A1"]}),
 ...           "addresses": pd.DataFrame({"address_id": ["A1"], "line": ["Jl. Mawar No. 3"], "village": ["Sekip"],
 ...                                      "city": ["Palembang"], "postal_code": ["30126"]})}
->>> home_columns(tables, persons, hub_limit=25).values.tolist()
-[['jalan mawar no 3', '30126', 'sekip'], [nan, nan, nan]]
+>>> homes = home_columns(tables, persons, hub_limit=25)
+>>> homes.iloc[0].tolist(), homes.iloc[1].isna().all()
+(['jalan mawar no 3', 'jalan mawar no', '30126', 'sekip'], np.True_)
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ import pandas as pd
 from graphkit.arrowops import positions
 from graphkit.resolve.normalise import normalise_addresses, normalise_documents
 
-COLUMNS = ("home_line", "home_postcode", "home_village")
+COLUMNS = ("home_line", "home_street", "home_postcode", "home_village")
+_STRING = pd.StringDtype("pyarrow")
 
 
 def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int) -> pd.DataFrame:
-    """Per record of ``persons`` (in its order): the normalised line, postcode and village of its
-    first non-hub residence address (by address id); missing when it has none."""
+    """Per record of ``persons`` (in its order): the normalised line (and its first three words, the
+    street), postcode and village of its first non-hub residence address (by address id); missing
+    when it has none."""
     n = len(persons)
-    out = pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in COLUMNS})
+    # typed strings even when empty: the model's SQL compares them as text
+    out = pd.DataFrame({c: pd.Series([None] * n, dtype=_STRING) for c in COLUMNS})
     if "residences" not in tables or "addresses" not in tables or tables["residences"].empty:
         return out
     res, addr = tables["residences"], tables["addresses"]
@@ -42,7 +46,10 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
     at = positions(links["address_id"], addr["address_id"].astype(str))
     links, at = links[at >= 0], at[at >= 0]
     chosen = addr.iloc[at]
-    parts = {"home_line": normalise_addresses(chosen["line"]),
+    line = normalise_addresses(chosen["line"])
+    codes, distinct = pd.factorize(line.fillna(""), use_na_sentinel=False)
+    street = np.array([" ".join(v.split()[:3]) for v in distinct], dtype=object)[codes]  # the street: its first words
+    parts = {"home_line": line, "home_street": pd.Series(street),
              "home_postcode": normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None,
              "home_village": normalise_addresses(chosen["village"]) if "village" in chosen else None}
     where = links["pos"].to_numpy()
@@ -52,5 +59,5 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
         v = values.to_numpy(object)
         column = np.full(n, None, dtype=object)
         column[where] = np.where(pd.isna(v) | (v == ""), None, v)
-        out[col] = column
+        out[col] = pd.Series(column, dtype=_STRING)
     return out

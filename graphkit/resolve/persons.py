@@ -3,14 +3,16 @@
 Hard links: the same passport number issued by the same country (a value shared by more than the
 hub limit of records, such as a placeholder, links nothing). Everything else is weighed by the
 :data:`MODEL` below, declared as data: names (transliterated, honorifics and ``bin``/``binti``/``al``
-dropped, word order ignored, term-frequency adjusted so a common name weighs little), birth date
-(day/month swaps, one-character typos), passport number (one edit: a typo; a different number:
-perhaps a renewed passport, so only mild evidence against), travel history (evidence, not a veto: a
-renewed passport splits one human's crossings over two records, one after the other, while two
-histories that overlap in time are two people) and shared sponsors, employers or
-addresses (a hub's value, shared by more than the hub limit of people, is dropped: it says nothing
-about who is who). Nationality and passport country are never compared: on their own they would
-decide which strangers merge.
+dropped, word order ignored, term-frequency adjusted so a common name weighs little; given and
+family parts each within a typo; another romanisation of the same sounds, see
+:func:`~graphkit.resolve.normalise.name_sound`), birth date (day/month swaps, one-character typos),
+passport number (one edit: a typo; a different number: perhaps a renewed passport, so only mild
+evidence against), travel and permit history (:mod:`~graphkit.resolve.histories`; evidence, not a
+veto: a renewed passport splits one human's story over two records that complement each other,
+while two strangers' stories collide), the home address as written (:mod:`~graphkit.resolve.homes`)
+and shared sponsors, employers or addresses (a hub's value, shared by more than the hub limit of
+people, is dropped: it says nothing about who is who). Nationality and passport country are never
+compared: on their own they would decide which strangers merge.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ MODEL = Model(
         "l.birth_date = r.birth_date AND l.name_z = r.name_z",
         "l.birth_date = r.birth_date AND l.name_compact4 = r.name_compact4",
         "l.birth_date = r.birth_date AND l.name_sound = r.name_sound",
+        "l.birth_date = r.birth_date AND l.key_initials = r.key_initials",
         # a home address spelled alike (hub addresses are left out of home_line) and a name part
         "l.home_line = r.home_line AND l.name_first = r.name_first",
         "l.home_line = r.home_line AND l.name_last = r.name_last",
@@ -158,6 +161,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "name_ordered": name.str.replace(" ", "", regex=False),
         "name_digits": key.str.replace(r"[^0-9]", "", regex=True).replace("", None),
         "name_a": first,
+        "key_initials": (first.str.slice(0, 1) + last.str.slice(0, 1)),
         "name_z": last,
         "name_compact4": key.str.replace(" ", "", regex=False).str.slice(0, 4),
         "name_sound": name_sound(name).replace("", None),
@@ -177,7 +181,6 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     frame = frame.join(history_columns(tables, persons)).join(home_columns(tables, persons, hub_limit))
     frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
     frame["anchor1"] = frame["anchors"].str.split("|").str[0]
-    frame["home_street"] = frame["home_line"].str.split(" ").str[:3].str.join(" ")
     return frame
 
 
