@@ -145,6 +145,26 @@ def name_key(normalised: pd.Series) -> pd.Series:
     return pd.Series(keys, index=normalised.index, dtype=_STRING)
 
 
+# Letters that romanisations of one sound disagree on (Pinyin / Wade-Giles: zhu / chu, xu / hsu,
+# deng / teng, jianhua / chienhua; Mueller / Muller is already folded), then vowels, w and y dropped.
+_SOUNDS = ((r"(tch|sch|tsz|tz|ts|zh|ch|sh|hs|x|j|q|z|c(?=[eiy]))", "s"), (r"(ph|b)", "p"), (r"(th|dh|d)", "t"),
+           (r"(kh|gh|ck|c|g|q)", "k"), (r"v", "f"), (r"(?<=\w)h", ""), (r"(?<=\w)[aeiouwy]+", ""),
+           (r"(\w)\1+", r"\1"))
+
+
+def name_sound(normalised: pd.Series) -> pd.Series:
+    """A name as it sounds, blind to romanisation and word order: consonant skeletons of its words,
+    sorted (a word keeps its first letter, so ``ali`` is not ``lee``).
+
+    >>> name_sound(pd.Series(["he xiaoyan", "ho hsiaoyen", "yong zhu", "chu yong", "ali hassan"])).tolist()
+    ['h sn', 'h sn', 's ynk', 's ynk', 'al hsn']
+    """
+    out = _ascii(normalised)
+    for pattern, repl in _SOUNDS:
+        out = out.str.replace(pattern, repl, regex=True)
+    return name_key(out)
+
+
 def _unique_map(s: pd.Series, f):
     """``f`` over each distinct value once, spread back over ``s`` (names repeat a lot)."""
     codes, uniques = pd.factorize(s, use_na_sentinel=False)

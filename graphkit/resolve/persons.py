@@ -3,14 +3,16 @@
 Hard links: the same passport number issued by the same country (a value shared by more than the
 hub limit of records, such as a placeholder, links nothing). Everything else is weighed by the
 :data:`MODEL` below, declared as data: names (transliterated, honorifics and ``bin``/``binti``/``al``
-dropped, word order ignored, term-frequency adjusted so a common name weighs little), birth date
-(day/month swaps, one-character typos), passport number (one edit: a typo; a different number:
-perhaps a renewed passport, so only mild evidence against), travel history (evidence, not a veto: a
-renewed passport splits one human's crossings over two records, one after the other, while two
-histories that overlap in time are two people) and shared sponsors, employers or
-addresses (a hub's value, shared by more than the hub limit of people, is dropped: it says nothing
-about who is who). Nationality and passport country are never compared: on their own they would
-decide which strangers merge.
+dropped, word order ignored, term-frequency adjusted so a common name weighs little; given and
+family parts each within a typo; another romanisation of the same sounds, see
+:func:`~graphkit.resolve.normalise.name_sound`), birth date (day/month swaps, one-character typos),
+passport number (one edit: a typo; a different number: perhaps a renewed passport, so only mild
+evidence against), travel and permit history (:mod:`~graphkit.resolve.histories`; evidence, not a
+veto: a renewed passport splits one human's story over two records that complement each other,
+while two strangers' stories collide), the home address as written (:mod:`~graphkit.resolve.homes`)
+and shared sponsors, employers or addresses (a hub's value, shared by more than the hub limit of
+people, is dropped: it says nothing about who is who). Nationality and passport country are never
+compared: on their own they would decide which strangers merge.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import pandas as pd
 
 from graphkit.arrowops import positions
 from graphkit.resolve.histories import history_columns
+from graphkit.resolve.homes import home_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
-from graphkit.resolve.normalise import name_key, normalise_documents, normalise_names
+from graphkit.resolve.normalise import name_key, name_sound, normalise_documents, normalise_names
 
 #: Sponsors, employers and addresses kept per record as evidence (the first by canonical id).
 MAX_ANCHORS = 4
@@ -29,6 +32,8 @@ MAX_ANCHORS = 4
 _NAME_NULL = "l.name_key IS NULL OR r.name_key IS NULL"
 _SAME_DIGITS = "l.name_digits IS NOT DISTINCT FROM r.name_digits"
 _DOB_NULL = "l.birth_date IS NULL OR r.birth_date IS NULL"
+_PARTS_CLOSE = ("(jaro_winkler_similarity(l.name_{a}, r.name_{b}) >= 0.88 "
+                "AND jaro_winkler_similarity(l.name_{c}, r.name_{d}) >= 0.88)")
 _NO_HISTORY = "({s}.arrival_weeks IS NULL AND {s}.orphan_departure IS NULL AND {s}.permit_from IS NULL)"
 #: Two humans at once: one arrives while the other, by its own crossings, is already here; or both
 #: hold valid permits for half a year under different passports (a renewal overlaps by weeks).
@@ -37,8 +42,13 @@ _PRESENT_TOGETHER = (
     "OR (levenshtein(l.passport_no, r.passport_no) > 1 AND l.permit_to - r.permit_from > 180 "
     "AND r.permit_to - l.permit_from > 180)")
 #: One stay in two halves: left open on one record (its last crossing an arrival), closed on the
-#: other by a departure with no arrival before it.
-_CLOSED_ELSEWHERE = "l.open_from <= r.orphan_departure OR r.open_from <= l.orphan_departure"
+#: other by a departure with no arrival before it and no permit of its own (the permit is on the first).
+_CLOSED_ELSEWHERE = " OR ".join(f"({a}.open_from <= {b}.orphan_departure AND {b}.permit_from IS NULL)"
+                                for a, b in (("l", "r"), ("r", "l")))
+#: ... and that departure came as the open record's last permit ran out, as most departures do.
+_LEFT_AT_EXPIRY = " OR ".join(
+    f"({a}.open_from <= {b}.orphan_departure AND {b}.permit_from IS NULL "
+    f"AND {b}.orphan_departure BETWEEN {a}.permit_to - 90 AND {a}.permit_to + 30)" for a, b in (("l", "r"), ("r", "l")))
 #: One permit chain in two halves: the other record's first permit is issued around this record's
 #: last expiry, this record never shows its human leaving, and the other shows no arrival before it.
 _PICKED_UP = " OR ".join(
@@ -57,6 +67,16 @@ MODEL = Model(
         "l.birth_date = r.birth_date AND l.name_a = r.name_a",
         "l.birth_date = r.birth_date AND l.name_z = r.name_z",
         "l.birth_date = r.birth_date AND l.name_compact4 = r.name_compact4",
+        "l.birth_date = r.birth_date AND l.name_sound = r.name_sound",
+        "l.birth_date = r.birth_date AND l.key_initials = r.key_initials",
+        # a home address spelled alike (hub addresses are left out of home_line) and a name part
+        "l.home_line = r.home_line AND l.name_first = r.name_first",
+        "l.home_line = r.home_line AND l.name_last = r.name_last",
+        "l.home_line = r.home_line AND l.birth_year = r.birth_year",
+        "l.home_postcode = r.home_postcode AND l.name_first = r.name_first AND l.name_last = r.name_last",
+        "l.home_postcode = r.home_postcode AND l.birth_date = r.birth_date",
+        "l.home_street = r.home_street AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
+        "l.home_street = r.home_street AND l.home_village = r.home_village AND l.name_initials = r.name_initials",
         # records sharing a (non-hub) sponsor, employer or address and a name word
         "l.anchor1 = r.anchor1 AND l.name_a = r.name_a",
         "l.anchor1 = r.anchor1 AND l.name_z = r.name_z",
@@ -72,8 +92,13 @@ MODEL = Model(
             Level("one_letter", f"levenshtein(l.name_compact, r.name_compact) <= 1 AND {_SAME_DIGITS}", 0.1, 0.0002),
             Level("spelling", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.94 AND {_SAME_DIGITS}",
                   0.1, 0.001),
+            # each part of the name within a typo or two of the other record's (either order)
+            Level("both_parts_close", f"({_PARTS_CLOSE.format(a='first', b='first', c='last', d='last')} OR "
+                  f"{_PARTS_CLOSE.format(a='first', b='last', c='last', d='first')}) AND {_SAME_DIGITS}", 0.05, 0.001),
             Level("close", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.86 AND {_SAME_DIGITS}",
                   0.04, 0.01),
+            # another romanisation of the same sounds (xu zhiwei / hsu chihwei)
+            Level("sounds_alike", f"l.name_sound = r.name_sound AND {_SAME_DIGITS}", 0.05, 0.002),
             Level("shares_a_name", "(l.name_a = r.name_a OR l.name_z = r.name_z OR l.name_a = r.name_z "
                   f"OR l.name_z = r.name_a) AND {_SAME_DIGITS}", 0.05, 0.05),
         )),
@@ -83,19 +108,27 @@ MODEL = Model(
             Level("one_edit", "levenshtein(l.birth_date, r.birth_date) <= 1", 0.08, 0.003),
             Level("same_year", "l.birth_year = r.birth_year", 0.02, 0.02),
         )),
-        # a different number is perhaps a renewed passport: mild evidence against, whatever the data say
         Comparison("passport_no", "l.passport_no IS NULL OR r.passport_no IS NULL", (
             Level("exact", "l.passport_no = r.passport_no", 0.55, 0.000002, tf="passport_no"),
             Level("one_edit", "levenshtein(l.passport_no, r.passport_no) <= 1", 0.05, 0.00002),
-        ), fixed_m=True),
+        )),
         # travel and permits (see graphkit.resolve.histories): evidence, never a veto, so how often one
         # human's own records show each level is declared, not learned from the data
         Comparison("history", f"{_NO_HISTORY.format(s='l')} OR {_NO_HISTORY.format(s='r')}", (
             Level("present_together", _PRESENT_TOGETHER, 0.001, 0.05),
-            Level("stay_closed_on_the_other", _CLOSED_ELSEWHERE, 0.1, 0.0001),
+            Level("left_at_expiry_on_the_other", _LEFT_AT_EXPIRY, 0.08, 0.0001),
+            Level("stay_closed_on_the_other", _CLOSED_ELSEWHERE, 0.04, 0.0001),
             Level("permit_picked_up", _PICKED_UP, 0.1, 0.01),
             Level("one_after_the_other", "l.travel_from > r.travel_to OR r.travel_from > l.travel_to", 0.2, 0.3),
         ), fixed_m=True),
+        # the home address as written (two spellings of one address may not resolve to one place)
+        Comparison("home", "l.home_line IS NULL OR r.home_line IS NULL", (
+            Level("same_line", "l.home_line = r.home_line", 0.5, 0.0005),
+            Level("line_close_in_postcode", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.88 "
+                  "AND (l.home_postcode = r.home_postcode OR l.home_village = r.home_village)", 0.2, 0.0002),
+            Level("postcode_and_village", "l.home_postcode = r.home_postcode AND "
+                  "jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88", 0.1, 0.002),
+        )),
         Comparison("shared_anchor", "l.anchors IS NULL OR r.anchors IS NULL", (
             Level("sponsor_employer_or_address", "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))",
                   0.5, 0.0002),
@@ -128,8 +161,13 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "name_ordered": name.str.replace(" ", "", regex=False),
         "name_digits": key.str.replace(r"[^0-9]", "", regex=True).replace("", None),
         "name_a": first,
+        "key_initials": (first.str.slice(0, 1) + last.str.slice(0, 1)),
         "name_z": last,
         "name_compact4": key.str.replace(" ", "", regex=False).str.slice(0, 4),
+        "name_sound": name_sound(name).replace("", None),
+        "name_first": name.str.split(" ").str[0].replace("", None),
+        "name_last": name.str.split(" ").str[-1].replace("", None),
+        "name_initials": (name.str.slice(0, 1) + name.str.split(" ").str[-1].str.slice(0, 1)).replace("", None),
         "birth_date": birth,
         "birth_year": birth.str.slice(0, 4),
         "birth_month": birth.str.slice(5, 7),
@@ -140,7 +178,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     })
     frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of)
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons)
-    frame = frame.join(history_columns(tables, persons))
+    frame = frame.join(history_columns(tables, persons)).join(home_columns(tables, persons, hub_limit))
     frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
     frame["anchor1"] = anchor1
     return frame

@@ -1,0 +1,63 @@
+"""Where each person record says its human lives, as address parts the person model can compare.
+
+Two spellings of one address may not resolve to one place, yet two records whose home lines are a
+typo apart, in one postcode and village, are evidence of one human. An address reported by more
+than the hub limit of records (a hotel, a dormitory) says nothing about who is who and is left out.
+
+Examples
+--------
+>>> import pandas as pd
+>>> persons = pd.DataFrame({"person_id": ["P1", "P2"]})
+>>> tables = {"residences": pd.DataFrame({"person_id": ["P1"], "address_id": ["A1"]}),
+...           "addresses": pd.DataFrame({"address_id": ["A1"], "line": ["Jl. Mawar No. 3"], "village": ["Sekip"],
+...                                      "city": ["Palembang"], "postal_code": ["30126"]})}
+>>> homes = home_columns(tables, persons, hub_limit=25)
+>>> homes.iloc[0].tolist(), homes.iloc[1].isna().all()
+(['jalan mawar no 3', 'jalan mawar no', '30126', 'sekip'], np.True_)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graphkit.arrowops import positions
+from graphkit.resolve.normalise import normalise_addresses, normalise_documents
+
+COLUMNS = ("home_line", "home_street", "home_postcode", "home_village")
+_STRING = pd.StringDtype("pyarrow")
+
+
+def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int) -> pd.DataFrame:
+    """Per record of ``persons`` (in its order): the normalised line (and its first three words, the
+    street), postcode and village of its first non-hub residence address (by address id); missing
+    when it has none."""
+    n = len(persons)
+    # typed strings even when empty: the model's SQL compares them as text
+    out = pd.DataFrame({c: pd.Series([None] * n, dtype=_STRING) for c in COLUMNS})
+    if "residences" not in tables or "addresses" not in tables or tables["residences"].empty:
+        return out
+    res, addr = tables["residences"], tables["addresses"]
+    pos = positions(res["person_id"], persons["person_id"])
+    links = pd.DataFrame({"pos": pos, "address_id": res["address_id"].astype(str).to_numpy()})
+    links = links[(links["pos"] >= 0) & res["address_id"].notna().to_numpy()].drop_duplicates()
+    people = links.groupby("address_id")["pos"].transform("size")
+    links = links[people <= hub_limit].sort_values(["pos", "address_id"], kind="stable").drop_duplicates("pos")
+    at = positions(links["address_id"], addr["address_id"].astype(str))
+    links, at = links[at >= 0], at[at >= 0]
+    chosen = addr.iloc[at]
+    line = normalise_addresses(chosen["line"])
+    codes, distinct = pd.factorize(line.fillna(""), use_na_sentinel=False)
+    street = np.array([" ".join(v.split()[:3]) for v in distinct], dtype=object)[codes]  # the street: its first words
+    parts = {"home_line": line, "home_street": pd.Series(street),
+             "home_postcode": normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None,
+             "home_village": normalise_addresses(chosen["village"]) if "village" in chosen else None}
+    where = links["pos"].to_numpy()
+    for col, values in parts.items():
+        if values is None:
+            continue
+        v = values.to_numpy(object)
+        column = np.full(n, None, dtype=object)
+        column[where] = np.where(pd.isna(v) | (v == ""), None, v)
+        out[col] = pd.Series(column, dtype=_STRING)
+    return out
