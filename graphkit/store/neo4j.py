@@ -198,9 +198,13 @@ class Neo4jStore:
         return records
 
     def create_constraints(self) -> None:
-        """Create every uniqueness constraint in ``cypher/schema`` (idempotent)."""
-        for name in names("schema"):
-            self._run(query(name))
+        """Create every uniqueness constraint in ``cypher/schema`` (idempotent).
+
+        On parallel sessions: after a bulk import each one populates its index from a full store,
+        and the server builds several at once.
+        """
+        with ThreadPoolExecutor(_WRITERS) as pool:
+            list(pool.map(lambda name: with_retries(lambda: self._run(query(name))), names("schema")))
 
     def _write_batch(self, statement: str, rows: list[dict], **params) -> None:
         """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`)."""
