@@ -1,8 +1,12 @@
 """Load benchmark: the memory store, Neo4j first loads (bulk import), online loads, read-back and
 ``graphkit score --backend neo4j``, each figure printed beside its goal.
 
-Usage: python -m benchmarks.bench_load [N_PERSONS ...]   (default 1000000)
-       python -m benchmarks.bench_load --score N_PERSONS   (score on both backends; default goal size 200000)
+Usage: python -m benchmarks.bench_load [N_PERSONS | FOLDER ...]   (default 1000000)
+       python -m benchmarks.bench_load --score [N_PERSONS | FOLDER]   (score on both backends; default goal size 200000)
+       python -m benchmarks.bench_load --measure import|online|memory FOLDER   (one figure, as JSON)
+
+A FOLDER is a scenario already written (e.g. ``$GRAPHKIT_BENCH_DIR/synth-200000-1``); N_PERSONS
+generates (once) the default seed's scenario of that size.
 
 Goals on a 2-core machine, at 1M persons: memory store >= 200,000 rows/s; Neo4j first load by bulk import
 >= 250,000 rows/s end to end (server stop, import, start and constraints included); online MERGE load
@@ -133,11 +137,16 @@ def _line(label: str, value: float, goal: float, unit: str = "rows/s", better: s
     return f"  {label:34} {value:>12,.0f} {unit:7} goal {sign} {goal:,.0f}: {'met' if met else 'NOT met'}"
 
 
-def main(sizes: list[int]) -> None:
+def _folder(arg: str) -> str:
+    """A scenario folder given as a path, or generated from a number of persons."""
+    return arg if Path(arg).is_dir() else str(scenario(int(arg)))
+
+
+def main(sizes: list[str]) -> None:
     print(f"# graphkit load benchmark on {machine()}")
     for n in sizes:
-        folder = str(scenario(n))
-        print(f"{n:,} persons", flush=True)
+        folder = _folder(n)
+        print(f"{folder}", flush=True)
         r = in_child("benchmarks.bench_load", "--measure", "memory", folder)
         print(_line(f"memory store ({r['rows']:,} rows)", r["rows_per_s"], GOALS["memory"]), flush=True)
         r = in_child("benchmarks.bench_load", "--measure", "import", folder)
@@ -148,12 +157,12 @@ def main(sizes: list[int]) -> None:
         print(f"  {'neo4j online, loaded again':34} {r['again_s']:>12,.1f} s       graph unchanged: {r['unchanged']}", flush=True)
 
 
-def main_score(n: int) -> None:
+def main_score(n: str) -> None:
     print(f"# graphkit score, memory vs neo4j, on {machine()}")
-    folder = str(scenario(n))
+    folder = _folder(n)
     memory = in_child("benchmarks.bench_load", "--measure-score", "memory", folder)
     graph = in_child("benchmarks.bench_load", "--measure-score", "neo4j", folder)
-    print(f"{n:,} persons: memory {memory['seconds']} s, neo4j {graph['seconds']} s {graph['timings']}")
+    print(f"{folder}: memory {memory['seconds']} s, neo4j {graph['seconds']} s {graph['timings']}")
     print(_line("score --backend neo4j / memory", graph["seconds"] / memory["seconds"] * 100, 200, "% time", "lower"))
 
 
@@ -164,6 +173,6 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["--measure-score"]:
         print(json.dumps(measure_score(sys.argv[3], sys.argv[2])))
     elif sys.argv[1:2] == ["--score"]:
-        main_score(int(sys.argv[2]) if sys.argv[2:] else 200_000)
+        main_score(sys.argv[2] if sys.argv[2:] else "200000")
     else:
-        main([int(a) for a in sys.argv[1:]] or [1_000_000])
+        main(sys.argv[1:] or ["1000000"])

@@ -1,4 +1,4 @@
-// purpose: every relationship of one type between two labels as rows (end keys, properties, dates as ISO text), in chunks
+// purpose: the relationships of one type between two labels whose start node is in an internal id range, as one list of rows (end keys, properties, dates as ISO text)
 // :param type => "HOLDS"
 // :param start_label => "Person"
 // :param start_key => "person_id"
@@ -6,8 +6,8 @@
 // :param end_key => "permit_id"
 // :param keys => []
 // :param dates => []
-// :param chunk => 20000
+// :param lo => 0
+// :param hi => 1000000
 MATCH (a:$($start_label))-[r:$($type)]->(b:$($end_label))
-WITH collect([a[$start_key], b[$end_key]] + [k IN $keys | r[k]] + [k IN $dates | toString(r[k])]) AS rows
-UNWIND range(0, size(rows) - 1, $chunk) AS i
-RETURN rows[i..i + $chunk] AS rows;
+WHERE id(a) >= $lo AND id(a) < $hi
+RETURN collect([a[$start_key], b[$end_key]] + [k IN $keys | r[k]] + [k IN $dates | toString(r[k])]) AS rows;

@@ -74,7 +74,7 @@ def managed_data_dir(settings: Settings) -> Path | None:
     return data_dir
 
 
-_READ_CHUNK = 20_000  # rows per record of a read-back: few records, each decoded in one go
+_READ_CHUNK = 100_000  # nodes per read-back query: one record each, decoded in one go
 _READERS = 3  # concurrent read-back queries
 _WRITERS = 3  # concurrent write sessions of an online load
 RETRY_DELAYS = (0.5, 1, 2, 4, 8, 16, 16, 16)
@@ -198,9 +198,13 @@ class Neo4jStore:
         return records
 
     def create_constraints(self) -> None:
-        """Create every uniqueness constraint in ``cypher/schema`` (idempotent)."""
-        for name in names("schema"):
-            self._run(query(name))
+        """Create every uniqueness constraint in ``cypher/schema`` (idempotent).
+
+        On parallel sessions: after a bulk import each one populates its index from a full store,
+        and the server builds several at once.
+        """
+        with ThreadPoolExecutor(_WRITERS) as pool:
+            list(pool.map(lambda name: with_retries(lambda: self._run(query(name))), names("schema")))
 
     def _write_batch(self, statement: str, rows: list[dict], **params) -> None:
         """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`)."""
@@ -331,24 +335,30 @@ class Neo4jStore:
     def _read_node_set(self, label: str) -> NodeSet:
         table = self.schema.node_table(label)
         columns = list(dict.fromkeys([table.graph_key, *table.column_names]))
-        frame = self._read_rows(query("read/nodes_by_label"), columns, table, label=label)
+        frame = self._read_rows(query("read/nodes_by_label"), columns, table, label, label=label)
         return NodeSet(label, table.graph_key, frame.sort_values(table.graph_key, kind="stable").reset_index(drop=True))
 
-    def _read_rows(self, statement: str, columns: list[str], table, **params) -> pd.DataFrame:
-        """Rows of the schema's columns, streamed in chunks of lists and built column by column.
+    def _read_rows(self, statement: str, columns: list[str], table, over: str, **params) -> pd.DataFrame:
+        """Rows of the schema's columns, read in internal id ranges of `over`'s nodes on parallel
+        sessions and built column by column (`over`: the label whose ids are split: a relationship set's
+        start label).
 
-        Only the schema's properties are read (risk written back by earlier runs is not analysis
-        input); dates travel as ISO text and are parsed per column, never one object per value.
+        Each range is one query returning one list of rows (one record: the Rust extension decodes
+        it in one go), so the server never holds a whole set and both its cores work. Only the
+        schema's properties are read (risk written back by earlier runs is not analysis input);
+        dates travel as ISO text and are parsed per column, never one object per value.
         """
         types = {c.name: c.type for c in table.columns} if table else {}
         dates = [c for c in columns if types.get(c) == "date"]
         plain = [c for c in columns if c not in dates]
-        rows: list[list] = []
-        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-            result = session.run(statement, keys=[c for c in plain if c not in ("start", "end")], dates=dates,
-                                 chunk=_READ_CHUNK, **params)
-            for record in result:
-                rows.extend(record[0])
+        keys = [c for c in plain if c not in ("start", "end")]
+
+        def read(span: tuple[int, int]) -> list[list]:
+            with self._read_session() as session:
+                return session.run(statement, keys=keys, dates=dates, lo=span[0], hi=span[1], **params).single()[0]
+
+        with ThreadPoolExecutor(_READERS) as pool:
+            rows = [row for part in pool.map(read, self._id_ranges(over)) for row in part]
         names = plain + dates
         values = list(zip(*rows)) if rows else [() for _ in names]
         frame = pd.DataFrame({name: pd.Series(col, dtype="object") for name, col in zip(names, values)})
@@ -359,22 +369,37 @@ class Neo4jStore:
                 frame[name] = pd.to_numeric(frame[name]).astype("float64")
         return frame[columns]
 
+    def _read_session(self) -> neo4j.Session:
+        # id() is deprecated in Cypher 5 without a replacement for ranges: don't log it per query
+        return self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS,
+                                   notifications_disabled_classifications=["DEPRECATION"])
+
+    def _id_ranges(self, label: str) -> list[tuple[int, int]]:
+        """``[lo, hi)`` ranges of internal node ids that split `label`'s nodes into parts of about
+        :data:`_READ_CHUNK` (even parts of the id span: a bulk import gives each label one run of ids)."""
+        with self._read_session() as session:
+            span = session.run(query("read/node_id_span"), label=label).single()
+        if not span["nodes"]:
+            return []
+        lo, hi = span["lo"], span["hi"] + 1
+        step = -(-(hi - lo) // -(-span["nodes"] // _READ_CHUNK))
+        return [(i, min(i + step, hi)) for i in range(lo, hi, step)]
+
     def relationship_sets(self) -> list[RelationshipSet]:
         """Every relationship set the schema defines, read back from the server (once per load)."""
-        if "relationships" not in self._read:
-            self._read["relationships"] = self._read_relationship_sets()
-        return list(self._read["relationships"])
+        return [self._relationship_set(spec) for spec in self._relationship_specs()]
 
-    def _read_relationship_sets(self) -> list[RelationshipSet]:
-        with ThreadPoolExecutor(_READERS) as pool:
-            return list(pool.map(self._read_relationship_set, self._relationship_specs()))
+    def _relationship_set(self, spec: tuple[str, str, str, str | None]) -> RelationshipSet:
+        if ("relationships", spec) not in self._read:
+            self._read[("relationships", spec)] = self._read_relationship_set(spec)
+        return self._read[("relationships", spec)]
 
     def _read_relationship_set(self, spec: tuple[str, str, str, str | None]) -> RelationshipSet:
         type_, start, end, key = spec
         edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
         props = [key, *(c for c in edge.column_names if c not in (edge.edge.start, edge.edge.end))] if edge else []
         frame = self._read_rows(
-            query("read/relationships_by_type"), ["start", "end", *props], edge, type=type_,
+            query("read/relationships_by_type"), ["start", "end", *props], edge, start, type=type_,
             start_label=start, start_key=self.schema.node_table(start).graph_key,
             end_label=end, end_key=self.schema.node_table(end).graph_key,
         )
@@ -392,11 +417,12 @@ class Neo4jStore:
         return {r["type"]: r["relationships"] for r in self._run(query("read/count_relationships_by_type")) if r["relationships"]}
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The contract tables: every node set, and the relationship sets that are rows of an edge
+        table (employment, residences). A reference column's relationship (``HOLDS``, ...) is not
+        read here: the column is a property of its row's node, as the table holds it."""
         present = self.node_counts()
         labels = [label for label in self.schema.labels if present.get(label)]
-        # the server scans one set while the client decodes another
-        with ThreadPoolExecutor(_READERS) as pool:
-            rels = pool.submit(self.relationship_sets)
-            nodes = dict(zip(labels, pool.map(self.node_set, labels)))
-            rels = rels.result()
+        nodes = {label: self.node_set(label) for label in labels}
+        edges = {t.edge.type for t in self.schema.tables if t.edge}
+        rels = [self._relationship_set(spec) for spec in self._relationship_specs() if spec[0] in edges]
         return tables_from_graph(nodes, [r for r in rels if len(r.frame)], self.schema)

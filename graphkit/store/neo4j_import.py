@@ -2,7 +2,7 @@
 
 ``neo4j-admin database import full`` writes the store files directly, orders of magnitude faster than
 Cypher ``MERGE``: graphkit writes one Parquet file per node and relationship set (import headers in
-the column names, ``person_id:ID(Person)``, ``:START_ID(Person)``; dates and floats typed by Parquet),
+the column names, ``:ID(Person)``, ``:START_ID(Person)``, integer ids; dates and floats typed by Parquet),
 stops the server, runs the importer from the same Maven assembly, starts the server again and maps the
 importer's bad-entries report onto ``rejects.csv`` rows. The Neo4j store then creates the constraints.
 
@@ -19,7 +19,7 @@ Examples
 >>> [(f.kind, f.name, f.rows) for f in files][:2]
 [('nodes', 'Person', 32), ('nodes', 'Address', 10)]
 >>> pq.read_schema(files[0].path).names[:2]
-['person_id:ID(Person)', 'full_name']
+[':ID(Person)', 'person_id']
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import SecretStr
 
@@ -73,50 +74,81 @@ def import_pending(data_dir: str | os.PathLike) -> bool:
 def write_import_files(tables: dict[str, pd.DataFrame], folder: Path, schema: Schema | None = None) -> list[ImportFile]:
     """One Parquet file per node set and relationship set, column names carrying the import header.
 
-    Each label is its own id group, so keys need only be unique within a label. A node row whose key
-    repeats an earlier one adds no relationship (the importer keeps the first node of a key, and so
-    does validation).
+    Each label is its own id group. The importer's ids are integers (``--id-type=integer``: no
+    string id map to build, about a third of its work): a node's id is the row of the first node of
+    its key (:func:`import_ids`), stored nowhere; the key itself is an ordinary property. A node
+    row whose key repeats an earlier one gets that row's id, so the importer reports it as a
+    duplicate and keeps the first node (as validation does), and it adds no relationship.
     """
     schema = schema or load_schema()
     folder.mkdir(parents=True, exist_ok=True)
+    keys = node_keys(tables, schema)
     out = []
     for label, ns in node_sets(tables, schema).items():
-        table = schema.node_table(label)
-        frame = ns.frame.rename(columns={ns.key: f"{ns.key}:ID({label})"})
-        out.append(_write(frame, _arrow_schema(frame, table), folder / f"nodes-{ns.name}.parquet", "nodes", label))
+        ids = import_ids(keys[label], keys[label])
+        out.append(_write(ns.frame, schema.node_table(label), {f":ID({label})": ids},
+                          folder / f"nodes-{ns.name}.parquet", "nodes", label))
     for rs in relationship_sets(tables, schema):
         frame = rs.frame
         own = _reference(rs, schema)
         if own is not None:
             frame = frame[~frame[own[2]].duplicated()]
-        frame = frame.rename(columns={"start": f":START_ID({rs.start_label})", "end": f":END_ID({rs.end_label})"})
+        ends = {f":START_ID({rs.start_label})": import_ids(_strings(frame["start"]), keys.get(rs.start_label)),
+                f":END_ID({rs.end_label})": import_ids(_strings(frame["end"]), keys.get(rs.end_label))}
         edge = next((t for t in schema.tables if t.edge and t.edge.type == rs.type), None)
-        out.append(_write(frame, _arrow_schema(frame, edge), folder / f"relationships-{rs.name}.parquet", "relationships", rs.type))
+        out.append(_write(frame.drop(columns=["start", "end"]), edge, ends,
+                          folder / f"relationships-{rs.name}.parquet", "relationships", rs.type))
     return out
 
 
-def _arrow_schema(frame: pd.DataFrame, table: Table | None) -> pa.Schema:
-    """Parquet types the importer maps onto Neo4j types: dates as Date, floats as Float, the rest String."""
+def node_keys(tables: dict[str, pd.DataFrame], schema: Schema | None = None) -> dict[str, pa.Array]:
+    """The graph key of every node row, per label, in row order (what :func:`import_ids` looks up)."""
+    return {label: _strings(ns.frame[ns.key]) for label, ns in node_sets(tables, schema or load_schema()).items()}
+
+
+def import_ids(values: pa.Array, keys: pa.Array | None) -> pa.Array:
+    """The importer's integer id of each key in `values`: the row of its first node in `keys`.
+
+    A key with no node gets an id past every node's (one per distinct key), so the importer
+    reports the relationship that refers to it.
+
+    >>> keys = pa.array(["A", "B", "A"])
+    >>> import_ids(keys, keys).to_pylist(), import_ids(pa.array(["B", "X", "Y", "X"]), keys).to_pylist()
+    ([0, 1, 0], [1, 3, 4, 3])
+    """
+    keys = keys if keys is not None else pa.array([], pa.string())
+    ids = pc.index_in(values, value_set=keys)
+    if ids.null_count:
+        unknown = pc.unique(pc.filter(values, pc.is_null(ids)))
+        ids = pc.coalesce(ids, pc.add(pc.index_in(values, value_set=unknown), len(keys)))
+    return ids.cast(pa.int64())
+
+
+def _strings(s: pd.Series) -> pa.Array:
+    """A text column as an Arrow string array, missing values null (no Python object per value
+    when pandas already holds the column as Arrow strings)."""
+    try:
+        return pa.array(s, pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(s.astype("object").where(s.notna(), None).map(lambda v: v if v is None else str(v)), pa.string())
+
+
+def _write(frame: pd.DataFrame, table: Table | None, ids: dict[str, pa.Array], path: Path, kind: str, name: str) -> ImportFile:
+    """The id columns, then each property typed for the importer: dates as Date, floats as Float,
+    the rest String."""
     columns: dict[str, Column] = {c.name: c for c in table.columns} if table else {}
-    fields = []
-    for name in frame.columns:
-        column = columns.get(name.split(":", 1)[0])
-        kind = column.type if column else "string"
-        fields.append(pa.field(name, pa.date32() if kind == "date" else pa.float64() if kind == "float" else pa.string()))
-    return pa.schema(fields)
-
-
-def _write(frame: pd.DataFrame, schema: pa.Schema, path: Path, kind: str, name: str) -> ImportFile:
-    arrays = []
-    for f in schema:
-        s = frame[f.name]
-        if pa.types.is_date32(f.type):
-            arrays.append(pa.Array.from_pandas(pd.to_datetime(s)).cast(pa.date32()))
-        elif pa.types.is_float64(f.type):
-            arrays.append(pa.array(pd.to_numeric(s), pa.float64(), from_pandas=True))
+    arrays = dict(ids)
+    for name_ in frame.columns:
+        column = columns.get(name_)
+        kind_ = column.type if column else "string"
+        s = frame[name_]
+        if kind_ == "date":
+            arrays[name_] = pa.Array.from_pandas(pd.to_datetime(s)).cast(pa.date32())
+        elif kind_ == "float":
+            arrays[name_] = pa.array(pd.to_numeric(s), pa.float64(), from_pandas=True)
         else:
-            arrays.append(pa.array(s.astype("object").where(s.notna(), None), pa.string()))
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path)
+            arrays[name_] = _strings(s)
+    pq.write_table(pa.table(arrays), path)
     return ImportFile(kind, name, path, len(frame))
 
 
@@ -184,7 +216,7 @@ def _run_importer(data_dir: Path, database: str, files: list[ImportFile], report
     home = neo4j_server.assemble()
     args = [f"--{f.kind}={f.name}={f.path}" for f in files if f.rows]
     cmd = [str(neo4j_server._java()), f"-Xmx{heap}", *neo4j_server._JVM_FLAGS, "-cp", f"{home / 'lib'}/*", _ADMIN_TOOL,
-           "database", "import", "full", database, "--input-type=parquet", *args,
+           "database", "import", "full", database, "--input-type=parquet", "--id-type=integer", *args,
            "--overwrite-destination=true", f"--report-file={report}",
            # rejects are counted row by row (read_report), never a reason to give up
            "--skip-bad-relationships=true", "--skip-duplicate-nodes=true", "--bad-tolerance=-1"]
@@ -219,8 +251,8 @@ def read_report(report: Path, tables: dict[str, pd.DataFrame], schema: Schema | 
 
     Two kinds of entry: a node id defined more than once in its label (the later rows are
     ``duplicate_key``), and a relationship referring to a missing node (``unknown_reference`` for
-    the row that made it). Lines are matched against the relationships graphkit wrote, never parsed
-    apart, so ids holding spaces, brackets or arrows map exactly.
+    the row that made it). Lines name the importer's integer ids (:func:`import_ids`); they are
+    matched against the relationships graphkit wrote, never parsed apart, and mapped back to keys.
     """
     schema = schema or load_schema()
     lines = [ln for ln in report.read_text(encoding="utf-8").splitlines() if ln.strip()] if report.exists() else []
@@ -240,7 +272,8 @@ def read_report(report: Path, tables: dict[str, pd.DataFrame], schema: Schema | 
     for label, ids in duplicates.items():
         table = schema.node_table(label)
         keys = _node_keys(table, tables, schema)
-        later = keys[keys.isin(ids) & keys.duplicated()]
+        named = set(keys.iloc[sorted(int(i) for i in ids)])
+        later = keys[keys.isin(named) & keys.duplicated()]
         rows += [{"table": table.name, "row_number": int(i), "column": table.graph_key, "value": k,
                   "reason": "duplicate_key", "set": label, "node_label": None, "node_key": None} for i, k in later.items()]
     if missing:
@@ -258,17 +291,21 @@ def _node_keys(table: Table, tables: dict[str, pd.DataFrame], schema: Schema) ->
 
 def _missing_reference_rows(lines: set[str], tables: dict[str, pd.DataFrame], schema: Schema) -> list[dict]:
     rows = []
+    keys = node_keys(tables, schema)
     for rs in relationship_sets(tables, schema):
         ref = _reference(rs, schema)
-        start, end = rs.frame["start"].astype(str), rs.frame["end"].astype(str)
-        prefix = start + f" ({rs.start_label})-[{rs.type}]->" + end + f" ({rs.end_label}){_MISSING}"
-        for side, ids in (("start", start), ("end", end)):
-            hit = (prefix + ids).isin(lines)
+        values = {side: rs.frame[side].astype(str) for side in ("start", "end")}
+        ids = {side: pd.Series(import_ids(_strings(rs.frame[side]), keys.get(label)).to_numpy(zero_copy_only=False),
+                               index=rs.frame.index).astype(str)
+               for side, label in (("start", rs.start_label), ("end", rs.end_label))}
+        prefix = ids["start"] + f" ({rs.start_label})-[{rs.type}]->" + ids["end"] + f" ({rs.end_label}){_MISSING}"
+        for side in ("start", "end"):
+            hit = (prefix + ids[side]).isin(lines)
             if ref is not None:
                 table, col, own_side = ref
-                keys = _node_keys(table, tables, schema)
-                row_of = pd.Series(keys.index[~keys.duplicated()], index=keys[~keys.duplicated()].to_numpy())
-                for key, value in zip(rs.frame[own_side][hit], ids[hit]):
+                own_keys = _node_keys(table, tables, schema)
+                row_of = pd.Series(own_keys.index[~own_keys.duplicated()], index=own_keys[~own_keys.duplicated()].to_numpy())
+                for key, value in zip(rs.frame[own_side][hit], values[side][hit]):
                     i = row_of[key]
                     rows.append({"table": table.name, "row_number": int(i), "column": col.name, "value": value,
                                  "reason": "unknown_reference", "set": rs.name, "node_label": table.node, "node_key": key})
@@ -277,5 +314,6 @@ def _missing_reference_rows(lines: set[str], tables: dict[str, pd.DataFrame], sc
                 column = table.edge.start if side == "start" else table.edge.end
                 index = tables[table.name].index[hit.to_numpy()]
                 rows += [{"table": table.name, "row_number": int(i), "column": column, "value": v,
-                          "reason": "unknown_reference", "set": rs.name, "node_label": None, "node_key": None} for i, v in zip(index, ids[hit])]
+                          "reason": "unknown_reference", "set": rs.name, "node_label": None, "node_key": None}
+                         for i, v in zip(index, values[side][hit])]
     return rows
