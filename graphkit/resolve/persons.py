@@ -121,8 +121,10 @@ MODEL = Model(
             Level("permit_picked_up", _PICKED_UP, 0.1, 0.01),
             Level("one_after_the_other", "l.travel_from > r.travel_to OR r.travel_from > l.travel_to", 0.2, 0.3),
         ), fixed_m=True),
-        # the home address as written (two spellings of one address may not resolve to one place)
-        Comparison("home", "l.home_line IS NULL OR r.home_line IS NULL", (
+        # the home address as written (two spellings of one address may not resolve to one place); records
+        # sharing an address already count it as a shared anchor, so the home then says nothing more
+        Comparison("home", "l.home_line IS NULL OR r.home_line IS NULL OR "
+                   "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))", (
             Level("same_line", "l.home_line = r.home_line", 0.5, 0.0005),
             Level("line_close_in_postcode", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.88 "
                   "AND (l.home_postcode = r.home_postcode OR l.home_village = r.home_village)", 0.2, 0.0002),
