@@ -175,9 +175,10 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[p
     anchor, text = pd.factorize(np.concatenate(names))
     pos = np.concatenate([p for p, _ in codes]).astype(np.int64)
     code = anchor[np.concatenate([c for _, c in codes])].astype(np.int64)
-    pair = np.sort(pos * len(text) + code)  # (record, anchor) pairs, by record then anchor
-    pair = pair[np.r_[True, pair[1:] != pair[:-1]]]
-    pos, code = pair // len(text), pair % len(text)
+    width = max(len(text), 1)
+    pair = np.sort(pos * width + code)  # (record, anchor) pairs, by record then anchor
+    pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
+    pos, code = pair // width, pair % width
     small = np.bincount(code, minlength=len(text))[code] <= hub_limit
     pos, code = pos[small], code[small]
     starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else np.zeros(0, np.int64)
