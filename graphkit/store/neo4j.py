@@ -215,15 +215,15 @@ class Neo4jStore:
 
         with_retries(attempt)
 
-    def _write_all(self, jobs: list[tuple[str, list[list[dict]]]], what: str, **params) -> None:
+    def _write_all(self, jobs: list[tuple[str, list[list[dict]]]], what: str) -> None:
         """Run ``(statement, [batch, ...])`` jobs on parallel sessions; each inner list of batches
-        runs in order on one worker, the lists concurrently (`params`: for every batch)."""
+        runs in order on one worker, the lists concurrently."""
         total = sum(len(b) for _, lanes in jobs for lane in lanes for b in lane)
         bar = tqdm(total=total, desc=what, unit="rows", disable=not self.progress, leave=False)
 
         def run_lane(statement: str, lane: list[list[dict]]) -> None:
             for batch in lane:
-                self._write_batch(statement, batch, **params)
+                self._write_batch(statement, batch)
                 bar.update(len(batch))
 
         with ThreadPoolExecutor(_WRITERS) as pool:
@@ -315,9 +315,9 @@ class Neo4jStore:
                 )
         for label in ("Person", "Employer", "Sponsor", "Address"):
             rows = rows_by_label.get(label, [])
-            # each record node is in one row: batches on parallel sessions share no node
-            self._write_all([(query(f"writeback/set_{label.lower()}_risk"), [[b] for b in _batches(rows, self.batch_size)])],
-                            f"risk {label}", run_id=run_id)
+            statement = query(f"writeback/set_{label.lower()}_risk")
+            for batch in _batches(rows, self.batch_size):
+                self._write_batch(statement, batch, run_id=run_id)
             written += len(rows)
             self._run(query("writeback/clear_stale_risk"), label=label, run_id=run_id)
         props = {k: run[k] for k in ("started_at", "finished_at", "contract_version", "graphkit_version", "backend",
