@@ -390,6 +390,7 @@ def _terminate(pid: int, data_dir: Path, timeout: float) -> None:
             _ended(process, 10)
     except psutil.NoSuchProcess:
         pass
+    _reap(pid)  # our own child may have died after the last poll: collect it, or it lingers as a zombie
 
 
 def _ended(process: psutil.Process, timeout: float) -> bool:

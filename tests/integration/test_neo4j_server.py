@@ -1,5 +1,6 @@
 """The project's own Neo4j server: assembled, started with auth on 127.0.0.1, stopped cleanly."""
 
+import os
 import secrets
 import time
 
@@ -54,6 +55,15 @@ def test_neo4j_clean_empties_the_database(neo4j_driver, request):
     assert types <= {"LOOKUP"}
 
 
+def _described(pid: int) -> str:
+    """What is left of a process that should be gone (its state and parent), for the failure message."""
+    try:
+        process = psutil.Process(pid)
+        return f"pid {pid} is {process.status()}, parent {process.ppid()} (this test is {os.getpid()})"
+    except psutil.NoSuchProcess:
+        return f"pid {pid} is gone now"
+
+
 def test_status_and_stop_of_a_second_instance(tmp_path, neo4j_server):
     home = server_module.assemble()
     started = time.monotonic()
@@ -70,7 +80,7 @@ def test_status_and_stop_of_a_second_instance(tmp_path, neo4j_server):
         }
         assert server_module.status(data_dir)["pid"] == server.pid
         assert server_module.stop(data_dir) is True
-        assert not psutil.pid_exists(server.pid)
+        assert not psutil.pid_exists(server.pid), _described(server.pid)
         assert server_module.status(data_dir)["state"] == "stopped"
         assert server_module.stop(data_dir) is False
     finally:
