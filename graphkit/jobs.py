@@ -134,7 +134,7 @@ def run_score(input_dir: str | Path, out: str | Path, settings: Settings | None 
     >>> sorted(p.name for p in run.out.iterdir())
     ['clusters.csv', 'entities.csv', 'evidence.csv', 'graphs', 'manifest.json', 'rejects.csv', 'report.html', 'scores.csv']
     >>> run.manifest["scored"]["EMPLOYER"], run.manifest["rule_set_version"]
-    (3, '2026.12.1')
+    (3, '2026.12.2')
     """
     target = Path(out).absolute()
     if target.exists() and not target.is_dir():
