@@ -22,6 +22,7 @@ import secrets
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks._common import in_child, machine, peak_rss_mib, scenario
@@ -48,30 +49,36 @@ def _server(tmp: str):
     return start(data_dir, free_port(), password, heap="4g", pagecache="4g"), data_dir, password
 
 
-def measure_import(folder: str) -> dict:
-    """First load into graphkit's own (empty) server: a bulk import; then the whole read-back."""
+@contextmanager
+def _own_server(folder: str):
+    """The folder's tables, and a driver on a fresh server of graphkit's own (stopped afterwards)."""
     import neo4j
 
     from graphkit import load_folder
-    from graphkit.store.neo4j import Neo4jStore
+    from graphkit.neo4j_server import stop
 
     data = load_folder(folder)
     with tempfile.TemporaryDirectory() as tmp:
         server, data_dir, password = _server(tmp)
         try:
-            driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth)
-            store = Neo4jStore(driver, server_dir=data_dir, password=password)
-            started = time.perf_counter()
-            stats = store.load(data.tables)
-            seconds = time.perf_counter() - started
-            started = time.perf_counter()
-            tables = store.tables()
-            read_s = time.perf_counter() - started
-            driver.close()
+            with neo4j.GraphDatabase.driver(server.uri, auth=server.auth) as driver:
+                yield data, driver, data_dir, password
         finally:
-            from graphkit.neo4j_server import stop
-
             stop(data_dir)
+
+
+def measure_import(folder: str) -> dict:
+    """First load into graphkit's own (empty) server: a bulk import; then the whole read-back."""
+    from graphkit.store.neo4j import Neo4jStore
+
+    with _own_server(folder) as (data, driver, data_dir, password):
+        store = Neo4jStore(driver, server_dir=data_dir, password=password)
+        started = time.perf_counter()
+        stats = store.load(data.tables)
+        seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        tables = store.tables()
+        read_s = time.perf_counter() - started
     read_rows = sum(len(t) for t in tables.values())
     return {"rows": data.rows_read, "method": stats.method, "seconds": round(seconds, 1),
             "rows_per_s": round(data.rows_read / seconds), "read_rows": read_rows, "read_s": round(read_s, 1),
@@ -80,28 +87,18 @@ def measure_import(folder: str) -> dict:
 
 def measure_online(folder: str) -> dict:
     """A load into someone else's server (graphkit does not run it): batched MERGE, then once more."""
-    import neo4j
-
-    from graphkit import load_folder
     from graphkit.store.neo4j import Neo4jStore
 
-    data = load_folder(folder)
-    with tempfile.TemporaryDirectory() as tmp:
-        server, _, _ = _server(tmp)
-        try:
-            driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth)
-            store = Neo4jStore(driver, batch_size=20_000)
-            started = time.perf_counter()
-            store.load(data.tables)
-            seconds = time.perf_counter() - started
-            counts = store.node_counts(), store.relationship_counts()
-            started = time.perf_counter()
-            store.load(data.tables)
-            again = time.perf_counter() - started
-            unchanged = (store.node_counts(), store.relationship_counts()) == counts
-            driver.close()
-        finally:
-            server.stop()
+    with _own_server(folder) as (data, driver, _, _):
+        store = Neo4jStore(driver, batch_size=20_000)  # no server_dir: graphkit may not restart it
+        started = time.perf_counter()
+        store.load(data.tables)
+        seconds = time.perf_counter() - started
+        counts = store.node_counts(), store.relationship_counts()
+        started = time.perf_counter()
+        store.load(data.tables)
+        again = time.perf_counter() - started
+        unchanged = (store.node_counts(), store.relationship_counts()) == counts
     return {"rows": data.rows_read, "seconds": round(seconds, 1), "rows_per_s": round(data.rows_read / seconds),
             "again_s": round(again, 1), "unchanged": unchanged, "client_peak_mib": round(peak_rss_mib())}
 
