@@ -390,7 +390,6 @@ def _terminate(pid: int, data_dir: Path, timeout: float) -> None:
             _ended(process, 10)
     except psutil.NoSuchProcess:
         pass
-    _reap(pid)  # our own child may have died after the last poll: collect it, or it lingers as a zombie
 
 
 def _ended(process: psutil.Process, timeout: float) -> bool:
@@ -403,20 +402,23 @@ def _ended(process: psutil.Process, timeout: float) -> bool:
             return True
         except psutil.TimeoutExpired:
             try:
-                if process.status() == psutil.STATUS_ZOMBIE:
-                    _reap(process.pid)
+                if process.status() == psutil.STATUS_ZOMBIE and _reap(process.pid):
                     return True
             except psutil.NoSuchProcess:
                 return True
     return False
 
 
-def _reap(pid: int) -> None:
-    """Collect a zombie that is our own child (it died between two polls); another's stays its to reap."""
+def _reap(pid: int) -> bool:
+    """Collect a zombie that is our own child; True once collected, or when it is another's to reap.
+
+    A JVM's main thread shows as a zombie while its other threads still shut down: the process is
+    not collectable yet (``waitpid`` gives 0), so the caller keeps waiting.
+    """
     try:
-        os.waitpid(pid, os.WNOHANG)
+        return os.waitpid(pid, os.WNOHANG)[0] != 0
     except ChildProcessError:
-        pass
+        return True
 
 
 def _live_pid(data_dir: Path) -> int | None:
