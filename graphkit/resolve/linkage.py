@@ -147,7 +147,12 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
     _quiet()
     con = duckdb.connect(config={"threads": threads})
     db = DuckDBAPI(connection=con)
-    linker = Linker(db.register(records, table_name=f"{model.kind}_records"),
+    # copied once into a DuckDB table: Splink reads its input through a view, once per blocking rule
+    # and side, and a scan of a pandas frame converts every object cell again under the GIL
+    con.register("records_frame", records)
+    con.execute(f"CREATE TABLE {model.kind}_input AS SELECT * FROM records_frame")
+    con.unregister("records_frame")
+    linker = Linker(db.register(f"{model.kind}_input", table_name=f"{model.kind}_records"),
                     model.settings(n), log_level=None)
     if n >= train_min_records:
         if model.deterministic:
@@ -157,9 +162,8 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
             linker.training.estimate_probability_two_random_records_match(list(model.deterministic), recall=0.7)
             estimated = linker._settings_obj._probability_two_random_records_match
             linker._settings_obj._probability_two_random_records_match = max(floor, estimated)
-        con.execute("SET threads = 1")  # DuckDB's seeded sample repeats itself only on one thread
+        # the sample is a hash of each record's id with the seed: the same rows on any number of threads
         linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n * 4.0), seed=seed)
-        con.execute(f"SET threads = {threads}")
         from splink.internals.exceptions import EMTrainingException
 
         prior = linker._settings_obj._probability_two_random_records_match

@@ -26,6 +26,8 @@ from graphkit.resolve.homes import home_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
 from graphkit.resolve.normalise import name_key, name_sound, normalise_documents, normalise_names
 
+_STRING = pd.StringDtype("pyarrow")
+
 #: Sponsors, employers and addresses kept per record as evidence (the first by canonical id).
 MAX_ANCHORS = 4
 
@@ -161,15 +163,15 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "name_key": key.where(key != "", None),
         "name_compact": key.str.replace(" ", "", regex=False),
         "name_ordered": name.str.replace(" ", "", regex=False),
-        "name_digits": key.str.replace(r"[^0-9]", "", regex=True).replace("", None),
+        "name_digits": _on_distinct(key, lambda d: d.str.replace(r"[^0-9]", "", regex=True)).replace("", None),
         "name_a": first,
         "key_initials": (first.str.slice(0, 1) + last.str.slice(0, 1)),
         "name_z": last,
         "name_compact4": key.str.replace(" ", "", regex=False).str.slice(0, 4),
-        "name_sound": name_sound(name).replace("", None),
-        "name_first": name.str.split(" ").str[0].replace("", None),
-        "name_last": name.str.split(" ").str[-1].replace("", None),
-        "name_initials": (name.str.slice(0, 1) + name.str.split(" ").str[-1].str.slice(0, 1)).replace("", None),
+        "name_sound": _on_distinct(name, name_sound).replace("", None),
+        "name_first": pd.Series(_per_distinct(name, lambda v: v.split(" ")[0] or None), dtype=object),
+        "name_last": pd.Series(_per_distinct(name, lambda v: v.split(" ")[-1] or None), dtype=object),
+        "name_initials": pd.Series(_per_distinct(name, lambda v: v[:1] + v.split(" ")[-1][:1] or None), dtype=_STRING),
         "birth_date": birth,
         "birth_year": birth.str.slice(0, 4),
         "birth_month": birth.str.slice(5, 7),
@@ -255,6 +257,20 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[p
     at = rank == 0
     first[pos[at]] = np.array([v.split("|")[0] for v in text], dtype=object)[code[at]]  # as split from the joined text
     return pd.Series(out, dtype=object), pd.Series(first, dtype=object)
+
+
+def _per_distinct(values: pd.Series, f) -> np.ndarray:
+    """``f`` over each distinct string of ``values`` once (missing stays missing), spread back over
+    the rows: most names repeat, and a split per row of a million names costs seconds."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([None if v is pd.NA else f(v) for v in uniques], dtype=object)[codes]
+
+
+def _on_distinct(values: pd.Series, f) -> pd.Series:
+    """The vectorised string function ``f`` over each distinct value of ``values`` once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    done = f(pd.Series(uniques, dtype=_STRING)).to_numpy(object)
+    return pd.Series(done[codes], index=values.index, dtype=_STRING)
 
 
 def _ends(key: pd.Series) -> tuple[pd.Series, pd.Series]:
