@@ -39,25 +39,32 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
         return out
     res, addr = tables["residences"], tables["addresses"]
     pos = positions(res["person_id"], persons["person_id"])
-    links = pd.DataFrame({"pos": pos, "address_id": res["address_id"].astype(str).to_numpy()})
-    links = links[(links["pos"] >= 0) & res["address_id"].notna().to_numpy()].drop_duplicates()
-    people = links.groupby("address_id")["pos"].transform("size")
-    links = links[people <= hub_limit].sort_values(["pos", "address_id"], kind="stable").drop_duplicates("pos")
-    at = positions(links["address_id"], addr["address_id"].astype(str))
-    links, at = links[at >= 0], at[at >= 0]
-    chosen = addr.iloc[at]
+    keep = (pos >= 0) & res["address_id"].notna().to_numpy()
+    # integer codes in address-id order (sort=True): each address id is hashed and looked up once
+    code, ids = pd.factorize(res["address_id"][keep].astype(str), sort=True)
+    width = max(len(ids), 1)
+    pair = np.unique(pos[keep] * width + code)  # distinct (record, address), by record then address id
+    pos, code = pair // width, pair % width
+    small = np.bincount(code, minlength=len(ids))[code] <= hub_limit  # residents per address
+    pos, code = pos[small], code[small]
+    first = np.r_[True, pos[1:] != pos[:-1]] if len(pos) else np.zeros(0, bool)
+    pos, code = pos[first], code[first]
+    row = positions(pd.Series(ids), addr["address_id"].astype(str))[code]  # the address row of each chosen id
+    pos, row = pos[row >= 0], row[row >= 0]
+    # the parts of each chosen address row, computed once per address, not once per resident
+    rows, at = np.unique(row, return_inverse=True)
+    chosen = addr.iloc[rows]
     line = normalise_addresses(chosen["line"])
     codes, distinct = pd.factorize(line.fillna(""), use_na_sentinel=False)
     street = np.array([" ".join(v.split()[:3]) for v in distinct], dtype=object)[codes]  # the street: its first words
     parts = {"home_line": line, "home_street": pd.Series(street),
              "home_postcode": normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None,
              "home_village": normalise_addresses(chosen["village"]) if "village" in chosen else None}
-    where = links["pos"].to_numpy()
     for col, values in parts.items():
         if values is None:
             continue
         v = values.to_numpy(object)
         column = np.full(n, None, dtype=object)
-        column[where] = np.where(pd.isna(v) | (v == ""), None, v)
+        column[pos] = np.where(pd.isna(v) | (v == ""), None, v)[at]
         out[col] = pd.Series(column, dtype=_STRING)
     return out
