@@ -131,6 +131,8 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
         links = cut(len(source_ids), links, apart, keep)
         frame = entity_frame(_TYPES_OF[kind][0], source_ids, links)
         frames.append(frame)
+        if np.array_equal(frame["source_id"].to_numpy(object), source_ids):  # sorted already: no index on a million ids
+            return frame["entity_id"].to_numpy(object)
         return frame.set_index("source_id")["entity_id"].reindex(source_ids).to_numpy(object)
 
     # places
@@ -178,6 +180,8 @@ def _judged(judged: pd.DataFrame, source_ids: np.ndarray, kind: tuple, applied: 
     tables = kind[1]
     prefix = judged["left_source_id"].str.split(":").str[0]
     mine = judged[prefix.isin(tables)]
+    if mine.empty:  # no need to index a million ids
+        return Links.concat([]), []
     position = pd.Series(np.arange(len(source_ids)), index=source_ids)
     left = mine["left_source_id"].map(position)
     right = mine["right_source_id"].map(position)

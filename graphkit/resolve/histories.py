@@ -81,11 +81,12 @@ def _crossings(tables, persons):
     if m is None or m.empty:
         return empty, empty.copy(), empty.copy(), nothing, nothing.copy()
     pos = positions(m["person_id"], persons["person_id"])
-    moves = pd.DataFrame({"pos": pos, "date": m["date"].to_numpy(), "arrival": (m["direction"] == "ARRIVAL").to_numpy()})
-    moves = moves[(moves["pos"] >= 0) & moves["date"].notna()]
+    date = m["date"].to_numpy("datetime64[ns]")
+    keep = (pos >= 0) & ~np.isnat(date)
+    p, date, arrival = pos[keep], date[keep], (m["direction"] == "ARRIVAL").fillna(False).to_numpy(bool)[keep]
     # on one day a departure comes before an arrival: leaving and coming back is not a stay of zero days
-    moves = moves.sort_values(["pos", "date", "arrival"], kind="stable", ignore_index=True)
-    p, day, arrival = moves["pos"].to_numpy(), _days(moves["date"]), moves["arrival"].to_numpy()
+    order = np.lexsort((arrival, date, p))
+    p, day, arrival = p[order], _days(date[order]), arrival[order]
     first = np.r_[True, p[1:] != p[:-1]] if len(p) else np.array([], bool)
     last = np.r_[p[1:] != p[:-1], True] if len(p) else np.array([], bool)
     open_at, left_at = last & arrival, last & ~arrival

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from graphkit.arrowops import positions
+from graphkit.arrowops import lookup, positions
 from graphkit.resolve.histories import history_columns
 from graphkit.resolve.homes import home_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
@@ -195,15 +195,20 @@ def _travel(tables, persons) -> tuple[pd.Series, pd.Series]:
         return none, none.copy()
     m = tables["movements"]
     pos = positions(m["person_id"], persons["person_id"])
-    moves = pd.DataFrame({"pos": pos, "date": m["date"].to_numpy(), "arrival": (m["direction"] == "ARRIVAL").to_numpy()})
-    moves = moves[(moves["pos"] >= 0) & moves["date"].notna()].sort_values(["pos", "date", "arrival"], kind="stable")
-    by = moves.groupby("pos")
-    first = by["date"].min().dt.strftime("%Y-%m-%d")
-    last = by["date"].max().dt.strftime("%Y-%m-%d").where(~by["arrival"].last(), "9999-12-31")
-    start, end = none.copy(), none.copy()
-    start.iloc[first.index.to_numpy()] = first.to_numpy()
-    end.iloc[last.index.to_numpy()] = last.to_numpy()
-    return start, end
+    date = m["date"].to_numpy("datetime64[ns]")
+    keep = (pos >= 0) & ~np.isnat(date)
+    pos, date, arrival = pos[keep], date[keep], (m["direction"] == "ARRIVAL").fillna(False).to_numpy(bool)[keep]
+    order = np.lexsort((arrival, date, pos))  # by record, date, and on one day a departure first
+    pos, date, arrival = pos[order], date[order], arrival[order]
+    first = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else np.zeros(0, np.int64)
+    last = np.r_[first[1:] - 1, len(pos) - 1] if len(pos) else np.zeros(0, np.int64)
+    # each distinct day written once: strftime runs per value
+    days, at = np.unique(date.astype("datetime64[D]"), return_inverse=True)
+    text = pd.Series(days).dt.strftime("%Y-%m-%d").to_numpy(object)[at]
+    start, end = np.full(len(persons), None, dtype=object), np.full(len(persons), None, dtype=object)
+    start[pos[first]] = text[first]
+    end[pos[last]] = np.where(arrival[last], "9999-12-31", text[last])
+    return pd.Series(start, dtype=object), pd.Series(end, dtype=object)
 
 
 def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[pd.Series, pd.Series]:
@@ -227,10 +232,10 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[p
         t = tables[table]
         pos = where[ends[i]:ends[i + 1]]
         keep = (pos >= 0) & t[col].notna().to_numpy()
-        row_code, ids = pd.factorize(t[col][keep].astype(str).to_numpy(object))
-        ids = pd.Series(ids, dtype=object)
+        row_code, ids = pd.factorize(t[col][keep].astype(str))  # Arrow hashes the column, no object copy
+        ids = pd.Series(ids.to_numpy(object), dtype=object)
         key = ids if canon is address_of else prefix + ids
-        values = key.map(canon).astype(object).fillna(prefix + ids).to_numpy()  # a record no table describes is itself
+        values = lookup(key, canon).astype(object).fillna(prefix + ids).to_numpy()  # a record no table describes is itself
         codes.append((pos[keep], row_code + sum(len(n) for n in names)))
         names.append(values)
     none = pd.Series([None] * len(persons), dtype=object)
