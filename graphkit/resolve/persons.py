@@ -156,7 +156,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     name = normalise_names(persons["full_name"])
     key = name_key(name)
     first, last = _ends(key)
-    birth = persons["birth_date"].dt.strftime("%Y-%m-%d").astype(pd.StringDtype("pyarrow"))
+    birth = _day_text(persons["birth_date"])
     passport = normalise_documents(persons["passport_no"])
     frame = pd.DataFrame({
         "unique_id": np.arange(len(persons), dtype=np.int64),
@@ -269,6 +269,13 @@ def _per_distinct(values: pd.Series, f) -> np.ndarray:
     the rows: most names repeat, and a split per row of a million names costs seconds."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return np.array([None if v is pd.NA else f(v) for v in uniques], dtype=object)[codes]
+
+
+def _day_text(dates: pd.Series) -> pd.Series:
+    """Dates as ``YYYY-MM-DD`` text (missing: NA), each distinct date formatted once."""
+    codes, days = pd.factorize(dates)
+    text = np.append(days.strftime("%Y-%m-%d").to_numpy(object), None)  # code -1 (a missing date) takes the None
+    return pd.Series(text[codes], index=dates.index, dtype=_STRING)
 
 
 def _on_distinct(values: pd.Series, f) -> pd.Series:

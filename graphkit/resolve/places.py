@@ -86,6 +86,7 @@ def place_records(addresses: pd.DataFrame) -> pd.DataFrame:
     lat = pd.to_numeric(column("latitude"), errors="coerce")
     lon = pd.to_numeric(column("longitude"), errors="coerce")
     city = normalise_cities(addresses["city"])
+    village = _words(column("village"))
 
     def blank(values: pd.Series) -> pd.Series:
         return values.where(values.notna() & (values.astype(str) != ""), None)
@@ -96,12 +97,12 @@ def place_records(addresses: pd.DataFrame) -> pd.DataFrame:
         "street": blank(street).to_numpy(),
         "number": blank(number).to_numpy(),
         "rt_rw": blank(rt.fillna("") + "/" + rw.fillna("")).where(rt.notna() | rw.notna(), None).to_numpy(),
-        "village": blank(_words(column("village"))).to_numpy(),
+        "village": blank(village).to_numpy(),
         "district": blank(_words(column("district"))).to_numpy(),
         "city": blank(city).to_numpy(),
         "postal_code": blank(_words(column("postal_code"))).to_numpy(),
         "street4": blank(street.str.replace(r"^(jalan|gang|lorong) ", "", regex=True).str.slice(0, 4)).to_numpy(),
-        "village4": blank(_words(column("village")).str.slice(0, 4)).to_numpy(),
+        "village4": blank(village.str.slice(0, 4)).to_numpy(),
         "latitude": lat.to_numpy(float),
         "longitude": lon.to_numpy(float),
         "grid": ((lat * 2000).round().astype("Int64").astype(str) + ":" + (lon * 2000).round().astype("Int64").astype(str))
