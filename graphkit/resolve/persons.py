@@ -185,6 +185,9 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     frame = frame.join(history_columns(tables, persons)).join(home_columns(tables, persons, hub_limit))
     frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
     frame["anchor1"] = anchor1
+    # text as Arrow strings: a Python object per cell costs some 60 bytes, a million records a gigabyte
+    for col in frame.columns[frame.dtypes == object]:
+        frame[col] = frame[col].astype(_STRING)
     return frame
 
 
