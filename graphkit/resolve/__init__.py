@@ -123,6 +123,8 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
             parts.append(Links(found.left, found.right, found.probability, found.matched_on))
             if keep_models:
                 models[kind] = (found.linker, records, source_ids)
+            elif found.linker is not None:
+                found.linker._db_api.duckdb_con.close()  # DuckDB's memory back now, not when the collector finds the linker
             found.linker = None
         same, apart = _judged(judged, source_ids, _TYPES_OF[kind], applied)
         parts.append(same)
