@@ -21,6 +21,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from graphkit.resolve.distinct import first_positions
+
 COLUMNS = ["source_id", "entity_type", "entity_id", "match_probability", "matched_on"]
 
 
@@ -57,7 +59,7 @@ def hard_links(key: pd.Series, hub_limit: int | None, label: str) -> Links:
     # integer codes in order of first appearance: a group-by on a million strings costs seconds
     codes, uniques = pd.factorize(key.to_numpy()[pos] if len(pos) else np.array([], dtype=object))
     size = np.bincount(codes, minlength=len(uniques))
-    first = pos[np.unique(codes, return_index=True)[1]].astype(np.int64)  # each value's first position
+    first = pos[first_positions(codes, len(uniques))].astype(np.int64)  # each value's first position
     joined = (size[codes] > 1) & ((size[codes] <= hub_limit) if hub_limit else True)
     joined &= pos != first[codes]
     n = int(joined.sum())

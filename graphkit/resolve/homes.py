@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.arrowops import positions
+from graphkit.resolve.distinct import distinct, distinct_inverse
 from graphkit.resolve.normalise import normalise_addresses, normalise_documents
 
 COLUMNS = ("home_line", "home_street", "home_postcode", "home_village")
@@ -43,7 +44,7 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
     # integer codes in address-id order (sort=True): each address id is hashed and looked up once
     code, ids = pd.factorize(res["address_id"][keep].astype(str), sort=True)
     width = max(len(ids), 1)
-    pair = np.unique(pos[keep] * width + code)  # distinct (record, address), by record then address id
+    pair = distinct(pos[keep] * width + code)  # distinct (record, address), by record then address id
     pos, code = pair // width, pair % width
     small = np.bincount(code, minlength=len(ids))[code] <= hub_limit  # residents per address
     pos, code = pos[small], code[small]
@@ -52,11 +53,11 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
     row = positions(pd.Series(ids), addr["address_id"].astype(str))[code]  # the address row of each chosen id
     pos, row = pos[row >= 0], row[row >= 0]
     # the parts of each chosen address row, computed once per address, not once per resident
-    rows, at = np.unique(row, return_inverse=True)
+    rows, at = distinct_inverse(row)
     chosen = addr.iloc[rows]
     line = normalise_addresses(chosen["line"])
-    codes, distinct = pd.factorize(line.fillna(""), use_na_sentinel=False)
-    street = np.array([" ".join(v.split()[:3]) for v in distinct], dtype=object)[codes]  # the street: its first words
+    codes, lines = pd.factorize(line.fillna(""), use_na_sentinel=False)
+    street = np.array([" ".join(v.split()[:3]) for v in lines], dtype=object)[codes]  # the street: its first words
     parts = {"home_line": line, "home_street": pd.Series(street),
              "home_postcode": normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None,
              "home_village": normalise_addresses(chosen["village"]) if "village" in chosen else None}

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.arrowops import lookup, positions
+from graphkit.resolve.distinct import distinct, distinct_inverse
 from graphkit.resolve.histories import history_columns
 from graphkit.resolve.homes import home_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
@@ -206,7 +207,7 @@ def _travel(tables, persons) -> tuple[pd.Series, pd.Series]:
     first = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else np.zeros(0, np.int64)
     last = np.r_[first[1:] - 1, len(pos) - 1] if len(pos) else np.zeros(0, np.int64)
     # each distinct day written once: strftime runs per value
-    days, at = np.unique(date.astype("datetime64[D]"), return_inverse=True)
+    days, at = distinct_inverse(date.astype("datetime64[D]"))
     text = pd.Series(days).dt.strftime("%Y-%m-%d").to_numpy(object)[at]
     start, end = np.full(len(persons), None, dtype=object), np.full(len(persons), None, dtype=object)
     start[pos[first]] = text[first]
@@ -249,7 +250,7 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[p
     pos = np.concatenate([p for p, _ in codes]).astype(np.int64)
     code = anchor[np.concatenate([c for _, c in codes])].astype(np.int64)
     width = max(len(text), 1)
-    pair = np.unique(pos * width + code)  # distinct (record, anchor) pairs, by record then anchor
+    pair = distinct(pos * width + code)  # distinct (record, anchor) pairs, by record then anchor
     pos, code = pair // width, pair % width
     small = np.bincount(code, minlength=len(text))[code] <= hub_limit
     pos, code = pos[small], code[small]

@@ -1,0 +1,20 @@
+"""Distinct values by one sort return exactly what numpy's unique returns."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphkit.resolve.distinct import distinct, distinct_inverse, first_positions
+
+
+def test_distinct_values_inverse_and_first_positions_equal_numpy_unique():
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(0, 50, 1000), rng.integers(-10**12, 10**12, 500), np.array([], dtype=np.int64),
+                   np.array(["2026-01-02", "2025-12-31", "2026-01-02"], dtype="datetime64[D]")):
+        assert np.array_equal(distinct(values), np.unique(values))
+        d, inverse = distinct_inverse(values)
+        expected, expected_inverse = np.unique(values, return_inverse=True)
+        assert np.array_equal(d, expected) and np.array_equal(inverse, expected_inverse)
+    codes = rng.integers(0, 40, 2000)
+    _, codes = np.unique(codes, return_inverse=True)  # every code 0 .. k-1 present
+    assert np.array_equal(first_positions(codes, codes.max() + 1), np.unique(codes, return_index=True)[1])
