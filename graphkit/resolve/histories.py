@@ -39,16 +39,17 @@ COLUMNS = ("open_from", "left_on", "orphan_departure", "arrival_weeks", "stay_we
 _DAY = np.timedelta64(1, "D")
 
 
-def history_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> pd.DataFrame:
+def history_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, where: dict | None = None) -> pd.DataFrame:
     """Per record of ``persons`` (in its order), from the movements: the last crossing when it is an
     arrival (``open_from``) or a departure (``left_on``), the first when it is a departure
     (``orphan_departure``), the weeks of arrivals and the weeks strictly inside closed stays; from
-    the permits: the first one's issue and the last one's expiry."""
+    the permits: the first one's issue and the last one's expiry. ``where`` may hold, per table, the
+    position in ``persons`` of each row's person (see :func:`~graphkit.resolve.persons.holders`)."""
     n = len(persons)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     (out["open_from"], out["left_on"], out["orphan_departure"], out["arrival_weeks"],
-     out["stay_weeks"]) = _crossings(tables, persons)
-    out["permit_from"], out["permit_to"] = _permits(tables, persons)
+     out["stay_weeks"]) = _crossings(tables, persons, where or {})
+    out["permit_from"], out["permit_to"] = _permits(tables, persons, where or {})
     return out
 
 
@@ -73,14 +74,14 @@ def _week_lists(n: int, pos: np.ndarray, weeks: np.ndarray) -> pd.Series:
     return pd.Series(pd.arrays.ArrowExtensionArray(lists))
 
 
-def _crossings(tables, persons):
+def _crossings(tables, persons, where):
     n = len(persons)
     empty = pd.Series(pd.array([pd.NA] * n, dtype="Int32"))
     nothing = _week_lists(n, np.array([], np.int64), np.array([], np.int64))
     m = tables.get("movements")
     if m is None or m.empty:
         return empty, empty.copy(), empty.copy(), nothing, nothing.copy()
-    pos = positions(m["person_id"], persons["person_id"])
+    pos = where["movements"] if "movements" in where else positions(m["person_id"], persons["person_id"])
     date = m["date"].to_numpy("datetime64[ns]")
     keep = (pos >= 0) & ~np.isnat(date)
     p, date, arrival = pos[keep], date[keep], (m["direction"] == "ARRIVAL").fillna(False).to_numpy(bool)[keep]
@@ -105,13 +106,13 @@ def _crossings(tables, persons):
             _week_lists(n, p[arrivals], week[arrivals]), _week_lists(n, stay_pos[order], stay_week[order]))
 
 
-def _permits(tables, persons):
+def _permits(tables, persons, where):
     n = len(persons)
     empty = pd.Series(pd.array([pd.NA] * n, dtype="Int32"))
     t = tables.get("permits")
     if t is None or t.empty:
         return empty, empty.copy()
-    pos = positions(t["person_id"], persons["person_id"])
+    pos = where["permits"] if "permits" in where else positions(t["person_id"], persons["person_id"])
     keep = (pos >= 0) & t["issued_on"].notna().to_numpy() & t["expires_on"].notna().to_numpy()
     frame = pd.DataFrame({"pos": pos[keep], "issued": _days(t["issued_on"][keep]), "expires": _days(t["expires_on"][keep])})
     by = frame.groupby("pos")

@@ -29,17 +29,20 @@ COLUMNS = ("home_line", "home_street", "home_postcode", "home_village")
 _STRING = pd.StringDtype("pyarrow")
 
 
-def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int) -> pd.DataFrame:
+def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int,
+                 where: dict | None = None) -> pd.DataFrame:
     """Per record of ``persons`` (in its order): the normalised line (and its first three words, the
     street), postcode and village of its first non-hub residence address (by address id); missing
-    when it has none."""
+    when it has none. ``where`` may hold each residence row's position in ``persons``
+    (see :func:`~graphkit.resolve.persons.holders`)."""
     n = len(persons)
     # typed strings even when empty: the model's SQL compares them as text
     out = pd.DataFrame({c: pd.Series([None] * n, dtype=_STRING) for c in COLUMNS})
     if "residences" not in tables or "addresses" not in tables or tables["residences"].empty:
         return out
     res, addr = tables["residences"], tables["addresses"]
-    pos = positions(res["person_id"], persons["person_id"])
+    pos = (where or {}).get("residences")
+    pos = positions(res["person_id"], persons["person_id"]) if pos is None else pos
     keep = (pos >= 0) & res["address_id"].notna().to_numpy()
     # integer codes in address-id order (sort=True): each address id is hashed and looked up once
     code, ids = pd.factorize(res["address_id"][keep].astype(str), sort=True)

@@ -181,9 +181,10 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "birth_dm": birth.str.slice(8, 10) + "-" + birth.str.slice(5, 7),
         "passport_no": passport.where(passport != "", None),
     })
-    frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of)
-    frame["travel_from"], frame["travel_to"] = _travel(tables, persons)
-    frame = frame.join(history_columns(tables, persons)).join(home_columns(tables, persons, hub_limit))
+    where = holders(tables, persons)
+    frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of, where)
+    frame["travel_from"], frame["travel_to"] = _travel(tables, persons, where)
+    frame = frame.join(history_columns(tables, persons, where)).join(home_columns(tables, persons, hub_limit, where))
     frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
     frame["anchor1"] = anchor1
     # text as Arrow strings: a Python object per cell costs some 60 bytes, a million records a gigabyte
@@ -192,13 +193,28 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     return frame
 
 
-def _travel(tables, persons) -> tuple[pd.Series, pd.Series]:
+def holders(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> dict[str, np.ndarray]:
+    """For each table that names persons, each row's position in ``persons`` (-1: none): found in one
+    pass, so the million person ids are hashed once, not once per table and use.
+
+    >>> holders({"permits": pd.DataFrame({"person_id": ["B", "Z"]})}, pd.DataFrame({"person_id": ["A", "B"]}))
+    {'permits': array([ 1, -1])}
+    """
+    names = [t for t in ("permits", "employment", "residences", "movements") if t in tables]
+    if not names:
+        return {}
+    where = positions(pd.concat([tables[t]["person_id"] for t in names], ignore_index=True), persons["person_id"])
+    ends = np.cumsum([0] + [len(tables[t]) for t in names])
+    return {t: where[ends[i]:ends[i + 1]] for i, t in enumerate(names)}
+
+
+def _travel(tables, persons, where) -> tuple[pd.Series, pd.Series]:
     """Each record's first crossing and its last one (open-ended while the last was an arrival)."""
     none = pd.Series([None] * len(persons), dtype=object)
     if "movements" not in tables or tables["movements"].empty:
         return none, none.copy()
     m = tables["movements"]
-    pos = positions(m["person_id"], persons["person_id"])
+    pos = where["movements"]
     date = m["date"].to_numpy("datetime64[ns]")
     keep = (pos >= 0) & ~np.isnat(date)
     pos, date, arrival = pos[keep], date[keep], (m["direction"] == "ARRIVAL").fillna(False).to_numpy(bool)[keep]
@@ -215,7 +231,7 @@ def _travel(tables, persons) -> tuple[pd.Series, pd.Series]:
     return pd.Series(start, dtype=object), pd.Series(end, dtype=object)
 
 
-def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[pd.Series, pd.Series]:
+def _anchors(tables, persons, hub_limit, address_of, organisation_of, where) -> tuple[pd.Series, pd.Series]:
     """Each record's non-hub sponsors, employers and addresses (canonical ids), ``|``-joined, and
     the first of them.
 
@@ -227,14 +243,10 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of) -> tuple[p
         ("permits", "sponsor_id", "sponsors:", organisation_of),
         ("employment", "employer_id", "employers:", organisation_of),
         ("residences", "address_id", "addresses:", address_of)) if table in tables]
-    # every table's person ids looked up in one pass (Arrow hashes the million ids once)
-    holders = [tables[table]["person_id"] for table, *_ in sources]
-    where = positions(pd.concat(holders, ignore_index=True), persons["person_id"]) if holders else None
-    ends = np.cumsum([0] + [len(h) for h in holders])
     codes, names = [], []
-    for i, (table, col, prefix, canon) in enumerate(sources):
+    for table, col, prefix, canon in sources:
         t = tables[table]
-        pos = where[ends[i]:ends[i + 1]]
+        pos = where[table]
         keep = (pos >= 0) & t[col].notna().to_numpy()
         row_code, ids = pd.factorize(t[col][keep].astype(str))  # Arrow hashes the column, no object copy
         ids = pd.Series(ids.to_numpy(object), dtype=object)
