@@ -110,7 +110,7 @@ _HARD = dict(  # what the maintainers' hidden family is said to contain; every t
     boarding_houses=(2.0, 5.0), corporate_groups=(0.5, 1.5), event_organisers=(1.0, 2.0), event_share=(0.1, 0.2),
     informal_employers=(6.0, 10.0), departure_on_other_record=(10.0, 25.0),
     moves_share=(0.1, 0.3), renewed_name_variants=("case_or_spacing", "transliteration", "family_first", "drop_bin",
-                                                   "missing_middle", "typo", "diacritics"),
+                                                   "missing_middle", "typo", "diacritics", "initials"),
 )
 
 STYLES: dict[str, Style] = {s.name: s for s in (
