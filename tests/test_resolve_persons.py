@@ -104,3 +104,32 @@ def test_permuting_nationality_and_passport_country_among_humans_changes_no_outp
     assert e["Z1"] != e["Z2"] and e["Z3"] == e["Z4"]
     for name in ("entities.csv", "scores.csv", "clusters.csv", "evidence.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+RENEWED_AS = """
+person_id,full_name,birth_date,passport_no,passport_country
+N1,{old},1995-04-08,G47574276,MYS
+N2,{new},1995-04-08,G71010834,MYS
+"""
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Wang Wei", "Wei Wang"),              # family name first on one record
+    ("SMITH John", "John Smith"),
+    ("Zulkifli Ibrahim", "Z. Ibrahim"),    # the given name as an initial
+    ("Le Quang Huy", "Le Q."),             # an initial for one part, another part missing
+    ("Nurul Aina Rahman", "N. A. Rahman"),
+])
+def test_a_renewed_record_with_the_name_re_ordered_or_as_initials_joins_the_old_one(old, new):
+    r = resolve({"persons": frame(RENEWED_AS.format(old=old, new=new).strip() + "\n" + background())})
+    assert r.person["N1"] == r.person["N2"]
+
+
+@pytest.mark.parametrize("one, other", [
+    ("Brett S Burton", "Lorraine S Meeker"),  # a middle initial in common is not a name in common
+    ("J. Smith", "Mary Smith"),               # the initial is not the other's given name
+    ("Emily J Moore", "Aniyah A Moore"),
+])
+def test_strangers_born_on_one_day_sharing_an_initial_or_a_common_family_name_stay_apart(one, other):
+    r = resolve({"persons": frame(RENEWED_AS.format(old=one, new=other).strip() + "\n" + background())})
+    assert r.person["N1"] != r.person["N2"]
