@@ -133,3 +133,19 @@ def test_a_renewed_record_with_the_name_re_ordered_or_as_initials_joins_the_old_
 def test_strangers_born_on_one_day_sharing_an_initial_or_a_common_family_name_stay_apart(one, other):
     r = resolve({"persons": frame(RENEWED_AS.format(old=one, new=other).strip() + "\n" + background())})
     assert r.person["N1"] != r.person["N2"]
+
+
+def test_a_renewed_record_with_the_family_name_in_cantonese_romanisation_joins_when_the_history_fits():
+    people = """
+person_id,full_name,birth_date,passport_no,passport_country
+W1,Huang Bin,1978-10-07,E18526010,CHN
+W2,Wong Bin,1978-10-07,E69488003,CHN
+"""
+    permits = frame("permit_id,person_id,permit_type,issued_on,expires_on\nK1,W1,LIMITED_STAY,2025-06-01,2026-05-31\n")
+    permits["sponsor_id"] = pd.NA
+    for col in ("issued_on", "expires_on"):
+        permits[col] = pd.to_datetime(permits[col])
+    moves = frame("person_id,direction,date\nW1,ARRIVAL,2025-05-25\nW2,DEPARTURE,2026-05-27\n")
+    r = resolve({"persons": frame(people.strip() + "\n" + background()), "permits": permits, "movements": moves})
+    assert r.person["W1"] == r.person["W2"]
+    assert "name:sounds_alike" in r.entities.set_index("source_id").loc["persons:W2", "matched_on"]
