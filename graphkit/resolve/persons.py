@@ -4,8 +4,9 @@ Hard links: the same passport number issued by the same country (a value shared 
 hub limit of records, such as a placeholder, links nothing). Everything else is weighed by the
 :data:`MODEL` below, declared as data: names (transliterated, honorifics and ``bin``/``binti``/``al``
 dropped, word order ignored, term-frequency adjusted so a common name weighs little; given and
-family parts each within a typo; another romanisation of the same sounds, see
-:func:`~graphkit.resolve.normalise.name_sound`), birth date (day/month swaps, one-character typos),
+family parts each within a typo; initials meeting the names they stand for, ``J. Smith`` and
+``John Smith``, while an initial in common is no name in common; another romanisation of the same
+sounds, see :func:`~graphkit.resolve.normalise.name_sound`), birth date (day/month swaps, one-character typos),
 passport number (one edit: a typo; a different number: perhaps a renewed passport, so only mild
 evidence against), travel and permit history (:mod:`~graphkit.resolve.histories`; evidence, not a
 veto: a renewed passport splits one human's story over two records that complement each other,

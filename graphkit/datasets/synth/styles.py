@@ -13,7 +13,8 @@ scenario's main random stream. A field is
 styles (``harbour``, ``plantation``, ``campus``, ``agency``, ``corridor``, ``boomtown``) vary the
 world; two more, ``HELD_OUT`` (``longhaul`` and ``bazaar``), are never looked at while tuning
 graphkit and differ in structure, not only in constants: ten-year histories and frequent moves,
-name variants written family-name-first or as initials, mills always split over two sponsor
+renewed names only ever re-ordered, initialled, shortened or transliterated (the tuning styles draw
+from every kind, initials included), mills always split over two sponsor
 rows, shell networks tied by an address only (``longhaul``) or a phone only (``bazaar``).
 
 Examples
