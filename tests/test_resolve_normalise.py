@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from graphkit.resolve import normalise_address, normalise_company
-from graphkit.resolve.normalise import name_key, normalise_cities, normalise_names, normalise_phones
+from graphkit.resolve.normalise import name_key, name_sound, normalise_cities, normalise_names, normalise_phones
 
 
 @pytest.mark.parametrize("variants", [
@@ -58,3 +58,10 @@ def test_address_parts_and_city_aliases():
 def test_phone_digits_without_country_code_or_trunk_zero():
     assert normalise_phones(pd.Series(["+62 711 669387", "(0711) 669387", "0711-669387", None])).tolist() == \
         ["711669387"] * 3 + [""]
+
+
+def test_a_chinese_surname_in_another_dialect_s_romanisation_sounds_like_its_mandarin_form():
+    sounds = name_sound(normalise_names(pd.Series(["Wong Bin", "Huang Bin", "Ng Mei", "Wu Mei", "Chan Wei", "Chen Wei",
+                                                   "Wang Wei"])))
+    assert sounds[0] == sounds[1] and sounds[2] == sounds[3] and sounds[4] == sounds[5]
+    assert sounds[5] != sounds[6]  # Chen is not Wang

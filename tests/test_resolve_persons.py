@@ -104,3 +104,48 @@ def test_permuting_nationality_and_passport_country_among_humans_changes_no_outp
     assert e["Z1"] != e["Z2"] and e["Z3"] == e["Z4"]
     for name in ("entities.csv", "scores.csv", "clusters.csv", "evidence.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+RENEWED_AS = """
+person_id,full_name,birth_date,passport_no,passport_country
+N1,{old},1995-04-08,G47574276,MYS
+N2,{new},1995-04-08,G71010834,MYS
+"""
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Wang Wei", "Wei Wang"),              # family name first on one record
+    ("SMITH John", "John Smith"),
+    ("Zulkifli Ibrahim", "Z. Ibrahim"),    # the given name as an initial
+    ("Le Quang Huy", "Le Q."),             # an initial for one part, another part missing
+    ("Nurul Aina Rahman", "N. A. Rahman"),
+])
+def test_a_renewed_record_with_the_name_re_ordered_or_as_initials_joins_the_old_one(old, new):
+    r = resolve({"persons": frame(RENEWED_AS.format(old=old, new=new).strip() + "\n" + background())})
+    assert r.person["N1"] == r.person["N2"]
+
+
+@pytest.mark.parametrize("one, other", [
+    ("Brett S Burton", "Lorraine S Meeker"),  # a middle initial in common is not a name in common
+    ("J. Smith", "Mary Smith"),               # the initial is not the other's given name
+    ("Emily J Moore", "Aniyah A Moore"),
+])
+def test_strangers_born_on_one_day_sharing_an_initial_or_a_common_family_name_stay_apart(one, other):
+    r = resolve({"persons": frame(RENEWED_AS.format(old=one, new=other).strip() + "\n" + background())})
+    assert r.person["N1"] != r.person["N2"]
+
+
+def test_a_renewed_record_with_the_family_name_in_cantonese_romanisation_joins_when_the_history_fits():
+    people = """
+person_id,full_name,birth_date,passport_no,passport_country
+W1,Huang Bin,1978-10-07,E18526010,CHN
+W2,Wong Bin,1978-10-07,E69488003,CHN
+"""
+    permits = frame("permit_id,person_id,permit_type,issued_on,expires_on\nK1,W1,LIMITED_STAY,2025-06-01,2026-05-31\n")
+    permits["sponsor_id"] = pd.NA
+    for col in ("issued_on", "expires_on"):
+        permits[col] = pd.to_datetime(permits[col])
+    moves = frame("person_id,direction,date\nW1,ARRIVAL,2025-05-25\nW2,DEPARTURE,2026-05-27\n")
+    r = resolve({"persons": frame(people.strip() + "\n" + background()), "permits": permits, "movements": moves})
+    assert r.person["W1"] == r.person["W2"]
+    assert "name:sounds_alike" in r.entities.set_index("source_id").loc["persons:W2", "matched_on"]

@@ -152,14 +152,39 @@ _SOUNDS = ((r"(tch|sch|tsz|tz|ts|zh|ch|sh|hs|x|j|q|z|c(?=[eiy]))", "s"), (r"(ph|
            (r"(\w)\1+", r"\1"))
 
 
+# Chinese surnames as Cantonese, Hokkien, Teochew or Hakka speakers write them, by their Mandarin
+# (pinyin) reading: one family name, romanised from another dialect (Wong Bin is Huang Bin).
+# Where one spelling stands for several surnames (Wong: Huang or Wang) the commonest reading is kept.
+_SURNAME_READINGS = {
+    "chen": ("chan", "tan", "chin"), "huang": ("wong", "wee", "oei"), "wu": ("ng", "goh", "ngo"),
+    "zhang": ("cheung", "chong", "teo", "teoh"), "liang": ("leung", "neo"), "liu": ("lau", "low", "lao"),
+    "yang": ("yeung", "yeo", "yong"), "lin": ("lam", "lim"), "guo": ("kwok", "kuok", "quek", "kok"),
+    "xie": ("tse", "chia", "cheah"), "zeng": ("tsang", "chan"), "zhou": ("chow", "chau", "chew"),
+    "xu": ("koh", "khor", "hui"), "wang": ("ong", "heng"), "li": ("lee", "lei"), "ye": ("yip", "yap", "yeh"),
+    "mai": ("mak",), "tan": ("tam",), "fang": ("fong", "pang"), "zheng": ("cheng", "teh", "tay"),
+    "cai": ("choi", "tsoi", "chua", "chuah"), "deng": ("tang",), "lu": ("loh", "lo"), "luo": ("law", "lo"),
+    "he": ("ho", "hoe"), "hu": ("woo", "oh"), "su": ("soh", "so"), "feng": ("fung",), "sun": ("suen", "soon"),
+    "zhu": ("chu", "choo", "chee"), "gao": ("ko", "kou"), "cao": ("tso", "tsao", "chor"),
+}
+_READING_OF = {}
+for _reading, _spellings in _SURNAME_READINGS.items():
+    for _spelling in _spellings:
+        _READING_OF.setdefault(_spelling, _reading)  # a spelling of two surnames keeps the first listed
+
+
 def name_sound(normalised: pd.Series) -> pd.Series:
     """A name as it sounds, blind to romanisation and word order: consonant skeletons of its words,
-    sorted (a word keeps its first letter, so ``ali`` is not ``lee``).
+    sorted (a word keeps its first letter, so ``ali`` is not ``lee``); a Chinese surname written in
+    another dialect's romanisation is read as its Mandarin form first (``wong`` as ``huang``).
 
     >>> name_sound(pd.Series(["he xiaoyan", "ho hsiaoyen", "yong zhu", "chu yong", "ali hassan"])).tolist()
     ['h sn', 'h sn', 's ynk', 's ynk', 'al hsn']
+    >>> name_sound(pd.Series(["wong bin", "huang bin", "ng mei", "wu mei"])).tolist()
+    ['hnk pn', 'hnk pn', 'm w', 'm w']
     """
-    out = _ascii(normalised)
+    read = pd.Series(_unique_map(_ascii(normalised), lambda v: " ".join(_READING_OF.get(w, w) for w in v.split())),
+                     index=normalised.index, dtype=_STRING)
+    out = read
     for pattern, repl in _SOUNDS:
         out = out.str.replace(pattern, repl, regex=True)
     return name_key(out)

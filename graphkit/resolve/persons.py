@@ -4,8 +4,9 @@ Hard links: the same passport number issued by the same country (a value shared 
 hub limit of records, such as a placeholder, links nothing). Everything else is weighed by the
 :data:`MODEL` below, declared as data: names (transliterated, honorifics and ``bin``/``binti``/``al``
 dropped, word order ignored, term-frequency adjusted so a common name weighs little; given and
-family parts each within a typo; another romanisation of the same sounds, see
-:func:`~graphkit.resolve.normalise.name_sound`), birth date (day/month swaps, one-character typos),
+family parts each within a typo; initials meeting the names they stand for, ``J. Smith`` and
+``John Smith``, while an initial in common is no name in common; another romanisation of the same
+sounds, see :func:`~graphkit.resolve.normalise.name_sound`), birth date (day/month swaps, one-character typos),
 passport number (one edit: a typo; a different number: perhaps a renewed passport, so only mild
 evidence against), travel and permit history (:mod:`~graphkit.resolve.histories`; evidence, not a
 veto: a renewed passport splits one human's story over two records that complement each other,
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from graphkit.arrowops import lookup, positions
 from graphkit.resolve.distinct import distinct, distinct_inverse
@@ -59,6 +61,12 @@ _PICKED_UP = " OR ".join(
     f"AND {a}.left_on IS NULL AND ({b}.arrival_weeks IS NULL OR list_min({b}.arrival_weeks) >= {b}.permit_from // 7))"
     for a, b in (("l", "r"), ("r", "l")))
 
+#: A name written with initials (``J. Smith``, ``Le Q.``): each of its words in full is a word of the
+#: other record's name, and each initial is the first letter of one of the other's words.
+_INITIALLED = " OR ".join(
+    f"({a}.name_spelled IS NOT NULL AND list_has_all({b}.name_words, {a}.name_full) "
+    f"AND list_has_all({b}.name_heads, {a}.name_singles))" for a, b in (("l", "r"), ("r", "l")))
+
 MODEL = Model(
     kind="persons",
     blocking=(
@@ -72,6 +80,9 @@ MODEL = Model(
         "l.birth_date = r.birth_date AND l.name_compact4 = r.name_compact4",
         "l.birth_date = r.birth_date AND l.name_sound = r.name_sound",
         "l.birth_date = r.birth_date AND l.key_initials = r.key_initials",
+        # a name with initials: one of its words in full is one of the other's, wherever it sorts
+        "l.birth_date = r.birth_date AND list_contains(r.name_words, l.name_spelled)",
+        "l.birth_date = r.birth_date AND list_contains(l.name_words, r.name_spelled)",
         # a home address spelled alike (hub addresses are left out of home_line) and a name part
         "l.home_line = r.home_line AND l.name_first = r.name_first",
         "l.home_line = r.home_line AND l.name_last = r.name_last",
@@ -90,20 +101,24 @@ MODEL = Model(
     ),
     comparisons=(
         Comparison("name", _NAME_NULL, (
-            Level("exact", "l.name_key = r.name_key", 0.70, 0.0005, tf="name_key"),
+            Level("exact", "l.name_key = r.name_key", 0.62, 0.0005, tf="name_key"),
             # numbers in a name (a record label such as "Worker 3") must agree for any fuzzy level
-            Level("one_letter", f"levenshtein(l.name_compact, r.name_compact) <= 1 AND {_SAME_DIGITS}", 0.1, 0.0002),
+            Level("one_letter", f"levenshtein(l.name_compact, r.name_compact) <= 1 AND {_SAME_DIGITS}", 0.08, 0.0002),
             Level("spelling", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.94 AND {_SAME_DIGITS}",
-                  0.1, 0.001),
+                  0.08, 0.001),
             # each part of the name within a typo or two of the other record's (either order)
             Level("both_parts_close", f"({_PARTS_CLOSE.format(a='first', b='first', c='last', d='last')} OR "
-                  f"{_PARTS_CLOSE.format(a='first', b='last', c='last', d='first')}) AND {_SAME_DIGITS}", 0.05, 0.001),
+                  f"{_PARTS_CLOSE.format(a='first', b='last', c='last', d='first')}) AND {_SAME_DIGITS}", 0.04, 0.001),
             Level("close", f"jaro_winkler_similarity(l.name_ordered, r.name_ordered) >= 0.86 AND {_SAME_DIGITS}",
-                  0.04, 0.01),
+                  0.03, 0.01),
+            # given names as initials (j smith / john smith, le q / le quang huy)
+            Level("initials", f"({_INITIALLED}) AND {_SAME_DIGITS}", 0.03, 0.0005),
             # another romanisation of the same sounds (xu zhiwei / hsu chihwei)
-            Level("sounds_alike", f"l.name_sound = r.name_sound AND {_SAME_DIGITS}", 0.05, 0.002),
-            Level("shares_a_name", "(l.name_a = r.name_a OR l.name_z = r.name_z OR l.name_a = r.name_z "
-                  f"OR l.name_z = r.name_a) AND {_SAME_DIGITS}", 0.05, 0.05),
+            Level("sounds_alike", f"l.name_sound = r.name_sound AND {_SAME_DIGITS}", 0.03, 0.002),
+            # a word, not an initial: two strangers' middle initials say next to nothing
+            Level("shares_a_name", "(" + " OR ".join(f"(l.name_{a} = r.name_{b} AND length(l.name_{a}) > 1)"
+                                               for a, b in ("aa", "zz", "az", "za")) + f") AND {_SAME_DIGITS}",
+                  0.04, 0.05),
         )),
         Comparison("birth_date", _DOB_NULL, (
             Level("exact", "l.birth_date = r.birth_date", 0.85, 0.0003),
@@ -131,6 +146,8 @@ MODEL = Model(
             Level("same_line", "l.home_line = r.home_line", 0.5, 0.0005),
             Level("line_close_in_postcode", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.88 "
                   "AND (l.home_postcode = r.home_postcode OR l.home_village = r.home_village)", 0.2, 0.0002),
+            # the same street and number spelled alike where the postcode or village was mistyped
+            Level("line_close", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.92", 0.1, 0.001),
             Level("postcode_and_village", "l.home_postcode = r.home_postcode AND "
                   "jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88", 0.1, 0.002),
         )),
@@ -144,6 +161,9 @@ MODEL = Model(
         "l.name_key = r.name_key AND l.birth_date = r.birth_date",
     ),
     deterministic=("l.passport_no = r.passport_no", "l.name_key = r.name_key AND l.birth_date = r.birth_date"),
+    # an EM block finds only near-certain pairs (or none: data without passports), and Splink would
+    # carry its blocking-adjusted prior (near 1) to every pair: strangers chained by a birth date
+    keep_prior=True,
 )
 
 
@@ -181,6 +201,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "birth_dm": birth.str.slice(8, 10) + "-" + birth.str.slice(5, 7),
         "passport_no": passport.where(passport != "", None),
     })
+    frame = frame.join(name_part_columns(frame["name_key"]))
     where = holders(tables, persons)
     frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of, where)
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons, where)
@@ -191,6 +212,39 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     for col in frame.columns[frame.dtypes == object]:
         frame[col] = frame[col].astype(_STRING)
     return frame
+
+
+def name_part_columns(key: pd.Series) -> pd.DataFrame:
+    """The words of each name key (``name_words``), their first letters (``name_heads``), and for a
+    name written with initials its one-letter words (``name_singles``), its other words
+    (``name_full``) and the longest of those (``name_spelled``, a blocking key); computed once per
+    distinct key.
+
+    >>> p = name_part_columns(pd.Series(["j smith", "john smith", None]))
+    >>> p["name_singles"].tolist()[0], p["name_spelled"].tolist()
+    (['j'], ['smith', None, None])
+    >>> p["name_heads"].tolist()[1]
+    ['j', 's']
+    """
+    codes, uniques = pd.factorize(key.fillna(""), use_na_sentinel=False)
+    words = [u.split() for u in uniques]
+    singles = [[w for w in ws if len(w) == 1] for ws in words]
+    full = [[w for w in ws if len(w) > 1] for ws in words]
+    initialled = [bool(s) and bool(f) for s, f in zip(singles, full)]
+
+    def column(values: list) -> pd.Series:
+        return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, type=pa.list_(pa.string())).take(codes)),
+                         index=key.index)
+
+    spelled = np.array([max(f, key=lambda w: (len(w), w)) if i else None for f, i in zip(full, initialled)],
+                       dtype=object)[codes]
+    return pd.DataFrame({
+        "name_words": column([ws or None for ws in words]),
+        "name_heads": column([[w[0] for w in ws] or None for ws in words]),
+        "name_singles": column([s if i else None for s, i in zip(singles, initialled)]),
+        "name_full": column([f if i else None for f, i in zip(full, initialled)]),
+        "name_spelled": pd.Series(spelled, index=key.index, dtype=object),
+    })
 
 
 def holders(tables: dict[str, pd.DataFrame], persons: pd.DataFrame) -> dict[str, np.ndarray]:
