@@ -260,12 +260,15 @@ def export_target_graphs(store: GraphStore, scores: pd.DataFrame, out: Path, set
                          pseudonymiser: Pseudonymiser | None = None) -> pd.DataFrame:
     """Write ``graphs/<entity>.html`` for the top ``report_top`` leads per type at or above
     ``report_threshold``; return the scores with their ``graph`` column filled."""
-    scores = scores.copy()
     chosen = scores[(scores["score"] >= settings.report_threshold) & (scores["rank"] <= settings.report_top)]
-    for row in tqdm(list(chosen.itertuples()), desc="graphs", unit="graph", disable=not sys.stderr.isatty(), leave=False):
-        path = graph_file(row.entity_id)
-        export_graph(store, row.entity_id, out=out / path, scores=scores, cap=settings.graph_cap, pseudonymise=pseudonymiser)
-        scores.loc[row.Index, "graph"] = path
+    pages = {}
+    for index, entity_id in tqdm(list(zip(chosen.index, chosen["entity_id"])), desc="graphs", unit="graph",
+                                 disable=not sys.stderr.isatty(), leave=False):
+        path = pages[index] = graph_file(entity_id)
+        export_graph(store, entity_id, out=out / path, scores=scores, cap=settings.graph_cap, pseudonymise=pseudonymiser)
+    scores = scores.copy()
+    if pages:
+        scores.loc[list(pages), "graph"] = list(pages.values())
     return scores
 
 

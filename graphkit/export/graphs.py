@@ -758,6 +758,20 @@ def _risk_from_scores(scores: pd.DataFrame) -> dict[str, float]:
     return _RISKS[id(scores)][1]
 
 
+_SCORE_ROWS: dict[int, tuple[pd.DataFrame, dict[str, int]]] = {}
+
+
+def _score_rows(scores: pd.DataFrame) -> dict[str, int]:
+    """Position of each ``entity_id``'s first row in ``scores`` (built once per scores frame: a scan
+    of a million rows per graph page would cost more than the page)."""
+    cached = _SCORE_ROWS.get(id(scores))
+    if cached is None or cached[0] is not scores:
+        ids = scores["entity_id"].astype(str).tolist()
+        _SCORE_ROWS.clear()
+        cached = _SCORE_ROWS[id(scores)] = (scores, {e: i for i, e in reversed(list(enumerate(ids)))})
+    return cached[1]
+
+
 def _risk_of(scores: pd.DataFrame) -> dict[str, float]:
     risk: dict[str, float] = {}
     for source_ids, score in zip(scores["source_ids"].astype(str), pd.to_numeric(scores["score"], errors="coerce")):
@@ -816,10 +830,10 @@ def export_graph(store, entity_id: str, hops: int = 2, out: str | Path | None = 
     reasons: list[str] = []
     risk = None
     if scores is not None:
-        row = scores[scores["entity_id"].astype(str) == entity_id]
-        if row.empty:
+        at = _score_rows(scores).get(entity_id)
+        if at is None:
             raise GraphkitError(f"entity {entity_id!r} is not in scores.csv: pass an entity_id from its entity_id column")
-        row = row.iloc[0]
+        row = scores.iloc[at]
         seeds = [node_id(s.strip()) for s in str(row["source_ids"]).split(";") if s.strip()] or [node_id(entity_id)]
         reasons = [r.strip() for r in ("" if pd.isna(row.get("reasons")) else str(row["reasons"])).split("; ") if r.strip()]
         risk = _risk_from_scores(scores)
@@ -837,7 +851,8 @@ def export_graph(store, entity_id: str, hops: int = 2, out: str | Path | None = 
     if scores is None:
         d = graph.nodes[seeds[0]]
         title = f"{d['label']} {d['key']}: {_display(d['label'], d['key'], d['props'])}"
-    page = render_html(graph, seeds, title, reasons, risk)
+    # the page needs the scores of its own nodes only, not of every scored node in the store
+    page = render_html(graph, seeds, title, reasons, risk and {n: risk[n] for n in graph if n in risk})
     if out is None:
         return page
     return atomic_write(Path(out), page)
