@@ -17,18 +17,16 @@ import ctypes
 import gc
 import hashlib
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 from pydantic import SecretStr
-from tqdm.auto import tqdm
 
 from graphkit.config import Settings
 from graphkit.errors import GraphkitError
-from graphkit.export.graphs import export_graph
+from graphkit.export.graphs import export_graphs
 from graphkit.export.report import render_report
 from graphkit.privacy import Pseudonymiser, personal_values
 from graphkit.export.tables import write_csv, write_json
@@ -261,11 +259,9 @@ def export_target_graphs(store: GraphStore, scores: pd.DataFrame, out: Path, set
     """Write ``graphs/<entity>.html`` for the top ``report_top`` leads per type at or above
     ``report_threshold``; return the scores with their ``graph`` column filled."""
     chosen = scores[(scores["score"] >= settings.report_threshold) & (scores["rank"] <= settings.report_top)]
-    pages = {}
-    for index, entity_id in tqdm(list(zip(chosen.index, chosen["entity_id"])), desc="graphs", unit="graph",
-                                 disable=not sys.stderr.isatty(), leave=False):
-        path = pages[index] = graph_file(entity_id)
-        export_graph(store, entity_id, out=out / path, scores=scores, cap=settings.graph_cap, pseudonymise=pseudonymiser)
+    pages = {index: graph_file(entity_id) for index, entity_id in zip(chosen.index, chosen["entity_id"])}
+    export_graphs(store, {e: out / pages[i] for i, e in zip(chosen.index, chosen["entity_id"])}, scores,
+                  cap=settings.graph_cap, pseudonymise=pseudonymiser)
     scores = scores.copy()
     if pages:
         scores.loc[list(pages), "graph"] = list(pages.values())

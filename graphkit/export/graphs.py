@@ -32,12 +32,16 @@ from __future__ import annotations
 
 import base64
 import datetime
+import gc
 import hashlib
 import html
 import json
+import multiprocessing
+import os
 import random
 import weakref
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -77,6 +81,7 @@ EDGE_LENGTH = 150.0  # pixels: the layout is scaled to at least this median edge
 NODE_SPACING = 90.0  # pixels: ... and to at least this median distance to the nearest node
 LABEL_CHARS = 36
 CROWDED_EDGES = 1000
+POOL_PAGES = 16  # pages per worker process worth its start
 
 
 # --------------------------------------------------------------------------------------------
@@ -858,6 +863,15 @@ def export_graph(store, entity_id: str, hops: int = 2, out: str | Path | None = 
     >>> "VISIT_WORKFORCE: 4 workers on visit permits" in text, "cdnjs" in text
     (True, False)
     """
+    page = render_html(*_page_parts(store, entity_id, hops, scores, cap, pseudonymise))
+    if out is None:
+        return page
+    return atomic_write(Path(out), page)
+
+
+def _page_parts(store, entity_id: str, hops: int, scores: pd.DataFrame | None, cap: int,
+                pseudonymise: Pseudonymiser | None) -> tuple:
+    """What :func:`render_html` needs for one entity's page: the part that reads the store."""
     reasons: list[str] = []
     risk = None
     if scores is not None:
@@ -883,10 +897,50 @@ def export_graph(store, entity_id: str, hops: int = 2, out: str | Path | None = 
         d = graph.nodes[seeds[0]]
         title = f"{d['label']} {d['key']}: {_display(d['label'], d['key'], d['props'])}"
     # the page needs the scores of its own nodes only, not of every scored node in the store
-    page = render_html(graph, seeds, title, reasons, risk and {n: risk[n] for n in graph if n in risk})
-    if out is None:
-        return page
-    return atomic_write(Path(out), page)
+    return graph, seeds, title, reasons, risk and {n: risk[n] for n in graph if n in risk}
+
+
+def _render_to(out: Path, parts: tuple) -> None:
+    atomic_write(out, render_html(*parts))
+
+
+def export_graphs(store, pages: Mapping[str, str | Path], scores: pd.DataFrame, cap: int = 300,
+                  pseudonymise: Pseudonymiser | None = None) -> None:
+    """Write the page of each scored entity in ``pages`` (entity id to file), as :func:`export_graph`
+    writes them one by one, byte for byte.
+
+    Every neighbourhood is cut here, from the store's one shared index; the layout and rendering,
+    about half of a page's time, and the writing run in forked worker processes, one per core,
+    while the next neighbourhood is cut. A handful of pages is rendered in this process.
+
+    >>> import tempfile, pandas as pd
+    >>> from pathlib import Path
+    >>> from graphkit import MemoryStore, load_folder
+    >>> from graphkit.datasets import tiny_path
+    >>> store = MemoryStore()
+    >>> _ = store.load(load_folder(tiny_path()).tables)
+    >>> scores = pd.DataFrame([{"entity_type": "EMPLOYER", "entity_id": "employers:E02",
+    ...     "source_ids": "employers:E02", "name": "CV Kopi Lahat Sejahtera", "score": 91, "rank": 1, "reasons": ""}])
+    >>> out = Path(tempfile.mkdtemp()) / "E02.html"
+    >>> export_graphs(store, {"employers:E02": out}, scores)
+    >>> out.read_text(encoding="utf-8") == export_graph(store, "employers:E02", scores=scores)
+    True
+    """
+    parts = ((Path(out), _page_parts(store, entity_id, 2, scores, cap, pseudonymise)) for entity_id, out in pages.items())
+    workers = min(len(os.sched_getaffinity(0)), len(pages) // POOL_PAGES)
+    if workers < 2:
+        for out, page in parts:
+            _render_to(out, page)
+        return
+    # fork, not spawn: a spawned worker would import the caller's main script again; the workers
+    # touch only the small graphs they are sent, and a frozen gc leaves the parent's pages shared
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in [pool.submit(_render_to, out, page) for out, page in parts]:
+                done.result()
+    finally:
+        gc.unfreeze()
 
 
 def export_gexf(graph: nx.MultiDiGraph, path: str | Path) -> Path:
