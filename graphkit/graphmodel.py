@@ -107,6 +107,41 @@ def node_sets(tables: dict[str, pd.DataFrame], schema: Schema | None = None) -> 
     return out
 
 
+def graph_sizes(tables: dict[str, pd.DataFrame], schema: Schema | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes per label and relationships per set name, as :func:`node_sets` and
+    :func:`relationship_sets` would build them, counted without building them.
+
+    >>> from graphkit import load_folder
+    >>> from graphkit.datasets import tiny_path
+    >>> tables = load_folder(tiny_path()).tables
+    >>> nodes, rels = graph_sizes(tables)
+    >>> nodes == {label: len(ns.frame) for label, ns in node_sets(tables).items()}
+    True
+    >>> rels == {r.name: len(r.frame) for r in relationship_sets(tables)}
+    True
+    """
+    schema = schema or load_schema()
+    nodes: dict[str, int] = {}
+    rels: dict[str, int] = {}
+    for table in schema.tables:
+        if table.name not in tables:
+            continue
+        frame = tables[table.name]
+        if table.node:
+            nodes[table.node] = len(frame)
+            for col in table.references:
+                target = schema.table(col.references)
+                if not col.relationship or target.name not in tables:
+                    continue
+                start, end = (target.node, table.node) if col.direction == "in" else (table.node, target.node)
+                rels[f"{snake_case(start)}_{col.relationship.lower()}_{snake_case(end)}"] = int(frame[col.name].notna().sum())
+        elif table.edge:
+            start = schema.table(table.column(table.edge.start).references).node
+            end = schema.table(table.column(table.edge.end).references).node
+            rels[f"{snake_case(start)}_{table.edge.type.lower()}_{snake_case(end)}"] = len(frame)
+    return nodes, rels
+
+
 def relationship_sets(tables: dict[str, pd.DataFrame], schema: Schema | None = None) -> list[RelationshipSet]:
     """Every relationship set: one per reference column with a relationship, one per edge table.
 
