@@ -927,8 +927,9 @@ def export_graphs(store, pages: Mapping[str, str | Path], scores: pd.DataFrame, 
     True
     """
     parts = ((Path(out), _page_parts(store, entity_id, 2, scores, cap, pseudonymise)) for entity_id, out in pages.items())
-    workers = min(len(os.sched_getaffinity(0)), len(pages) // POOL_PAGES)
-    if workers < 2:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(cores, len(pages) // POOL_PAGES)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for out, page in parts:
             _render_to(out, page)
         return
