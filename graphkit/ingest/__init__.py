@@ -14,13 +14,14 @@ True
 from __future__ import annotations
 
 import html
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from graphkit.errors import InputFileError
-from graphkit.ingest.read import RawTable, find_table_files, read_table
+from graphkit.ingest.read import RawTable, file_sha256, find_table_files, read_table
 from graphkit.ingest.validate import REASONS, REJECT_COLUMNS, validate_tables
 from graphkit.schema import load_schema
 
@@ -83,15 +84,19 @@ def load_folder(path: str | Path) -> Ingested:
     for table in schema.tables:
         if not table.optional and table.name not in paths:
             raise InputFileError(f"{folder}: required table {table.name!r} is missing ({table.name}.csv or .parquet)")
-    raws: dict[str, RawTable] = {name: read_table(p, schema.table(name)) for name, p in paths.items()}
-    accepted, rejects = validate_tables(raws, schema)
+    # the files are hashed for the manifest in a thread while Arrow parses them (both free the GIL)
+    with ThreadPoolExecutor(1) as pool:
+        digests = {name: pool.submit(file_sha256, p) for name, p in paths.items()}
+        raws: dict[str, RawTable] = {name: read_table(p, schema.table(name)) for name, p in paths.items()}
+        accepted, rejects = validate_tables(raws, schema)
+        sha256 = {name: digest.result() for name, digest in digests.items()}
     per_table = rejects["table"].value_counts()
     counts = {
         name: {"read": raw.rows_read, "accepted": len(accepted[name]), "rejected": int(per_table.get(name, 0))}
         for name, raw in raws.items()
     }
     files = {
-        name: {"file": raw.path.name, "format": raw.path.suffix.lstrip("."), "sha256": raw.sha256}
+        name: {"file": raw.path.name, "format": raw.path.suffix.lstrip("."), "sha256": sha256[name]}
         for name, raw in raws.items()
     }
     absent = tuple(t.name for t in schema.tables if t.name not in paths)

@@ -33,7 +33,6 @@ class RawTable:
     name: str
     path: Path
     frame: pd.DataFrame  # index = data row number, counting from 1
-    sha256: str
     ragged_rows: tuple[int, ...] = ()
 
     @property
@@ -108,7 +107,7 @@ def read_table(path: Path, table: Table) -> RawTable:
         if col not in frame.columns:
             raise InputFileError(f"{path}: required column {col!r} is missing (header: {', '.join(frame.columns)})")
     frame.index = pd.RangeIndex(1, len(frame) + 1) if not ragged else frame.index
-    return RawTable(table.name, path, frame, file_sha256(path), ragged)
+    return RawTable(table.name, path, frame, ragged)
 
 
 @contextmanager

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphkit.arrowops import isin
 from graphkit.ingest.read import RawTable
@@ -35,24 +37,49 @@ _COUNTRY = r"^[A-Za-z]{3}$"
 
 
 class _Verdicts:
-    """Per-row first failure: reason, column and offending value."""
+    """Per-row first failure: reason, column and offending value.
+
+    Kept as numpy codes, one small integer per row: which check failed first (0: none yet). The
+    reason, column and value of a check are looked up only for the rows it rejected, at the end.
+    """
 
     def __init__(self, index: pd.Index):
         self.index = index
-        self.reason = pd.Series(pd.NA, index=index, dtype="object")
-        self.column = pd.Series(pd.NA, index=index, dtype="object")
-        self.value = pd.Series(pd.NA, index=index, dtype="object")
+        self.check = np.zeros(len(index), dtype=np.int32)
+        self.checks: list[tuple[str, str, pd.Series]] = []
 
     @property
-    def open(self) -> pd.Series:
-        return self.reason.isna()
+    def open(self) -> np.ndarray:
+        return self.check == 0
 
-    def fail(self, mask: pd.Series, reason: str, column: str, values: pd.Series) -> None:
-        hit = mask & self.open
+    def fail(self, mask, reason: str, column: str, values: pd.Series) -> None:
+        hit = np.asarray(mask, dtype=bool) & self.open
         if hit.any():
-            self.reason[hit] = reason
-            self.column[hit] = column
-            self.value[hit] = values[hit].fillna("")
+            self.checks.append((reason, column, values))
+            self.check[hit] = len(self.checks)
+
+    def rejected(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(positions, reasons, columns, values)`` of the rejected rows, in row order."""
+        at = np.flatnonzero(self.check)
+        reasons = np.empty(len(at), dtype=object)
+        columns = np.empty(len(at), dtype=object)
+        values = np.empty(len(at), dtype=object)
+        codes = self.check[at]
+        for number, (reason, column, source) in enumerate(self.checks, start=1):
+            mine = codes == number
+            reasons[mine], columns[mine] = reason, column
+            values[mine] = source.iloc[at[mine]].fillna("").to_numpy(dtype=object)
+        return at, reasons, columns, values
+
+
+def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell with surrounding whitespace taken off, and an empty cell missing, by Arrow's
+    kernels (``utf8_trim_whitespace``, as pandas' ``str.strip`` on Arrow strings)."""
+    columns = {}
+    for name in frame.columns:
+        cells = pc.utf8_trim_whitespace(pa.array(frame[name].astype(pd.StringDtype("pyarrow")).array))
+        columns[name] = pc.if_else(pc.equal(cells, ""), pa.scalar(None, cells.type), cells)
+    return pa.table(columns).to_pandas().set_axis(frame.index)
 
 
 def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Index]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -61,7 +88,7 @@ def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Inde
     ``accepted_keys`` maps each already-validated table to the index of its accepted keys; the
     caller adds this table's keys after the call.
     """
-    frame = raw.frame.apply(lambda s: s.str.strip()).replace("", pd.NA) if len(raw.frame) else raw.frame.copy()
+    frame = _trimmed(raw.frame) if len(raw.frame) else raw.frame.copy()
     for col in table.column_names:
         if col not in frame.columns:
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="object")
@@ -121,14 +148,9 @@ def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Inde
     accepted = frame.loc[ok].copy()
     for name, series in typed.items():
         accepted[name] = series[ok]
+    at, reasons, columns, values = verdicts.rejected()
     rejects = pd.DataFrame(
-        {
-            "table": table.name,
-            "row_number": frame.index[~ok],
-            "column": verdicts.column[~ok].to_numpy(),
-            "value": verdicts.value[~ok].to_numpy(),
-            "reason": verdicts.reason[~ok].to_numpy(),
-        }
+        {"table": table.name, "row_number": frame.index[at], "column": columns, "value": values, "reason": reasons}
     )
     if raw.ragged_rows:
         shape = pd.DataFrame(
