@@ -133,8 +133,8 @@ def _labels(ctx: Context, tables: dict[str, pd.DataFrame], wanted) -> pd.DataFra
     res = ctx.resolution
     wanted = pd.Index(sorted(set(wanted)))
     humans = wanted[wanted.str.startswith("persons:")]
-    orgs = wanted[wanted.isin(ctx.orgs.index)]
-    places = wanted[wanted.isin(ctx.places.index)]
+    orgs = wanted[isin(wanted.to_series(), ctx.orgs.index).to_numpy()]
+    places = wanted[isin(wanted.to_series(), ctx.places.index).to_numpy()]
     records = res.person[isin(res.person, humans)]
     records = records[~records.duplicated()]  # the first record of each human names it
     persons = tables["persons"].set_index("person_id")["full_name"]
