@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphkit.arrowops import lookup, positions
+from graphkit.arrowops import positions
 from graphkit.resolve import Resolution, normalise_documents, resolve
 from graphkit.schema import load_schema
 
@@ -61,7 +61,9 @@ class Context:
 
     ``humans`` (index: canonical person id) holds each human's latest permit and border crossings;
     ``permits``, ``employment``, ``residences``, ``movements`` carry a ``human`` column (and
-    ``org``/``sponsor``/``place`` for the entity they point at); ``orgs`` and ``places`` describe
+    ``org``/``sponsor``/``place`` for the entity they point at), each with its position in the
+    sorted index of ``humans``, ``orgs`` or ``places`` beside it (``human_at``, ``org_at``,
+    ``sponsor_at``, ``place_at``; -1: none) to group on integers; ``orgs`` and ``places`` describe
     canonical organisations and addresses; ``org_ids`` lists each organisation's phones and places
     (``org``, ``kind``, ``value``).
     """
@@ -104,42 +106,67 @@ def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds
     res = resolution if resolution is not None else resolve(tables)
     org_of = res.organisation
 
+    humans_index = pd.Index(pd.unique(res.person), name="human").sort_values()
+    orgs, org_ids = _orgs(tables, res)
+    places = _places(tables, res)
+    person = _Canonical(res.person, humans_index)
+    organisation = _Canonical(org_of, orgs.index)
+    address = _Canonical(res.address, places.index)
+
     permits = _sorted(_table(tables, "permits", ["permit_id", "person_id", "permit_type", "purpose", "sponsor_id",
                                                  "issued_on", "expires_on", "office"]), ["permit_id"])
-    permits["human"] = lookup(permits["person_id"], res.person)
-    permits["sponsor"] = lookup("sponsors:" + permits["sponsor_id"], org_of)
+    person.add(permits, permits["person_id"], "human")
+    organisation.add(permits, "sponsors:" + permits["sponsor_id"], "sponsor")
     permits["valid"] = (permits["issued_on"] <= as_of) & (permits["expires_on"] >= as_of)
 
     employment = _sorted(_table(tables, "employment", ["person_id", "employer_id", "source", "start_date", "end_date"]),
                          ["person_id", "employer_id", "source", "start_date"])
-    employment["human"] = lookup(employment["person_id"], res.person)
-    employment["org"] = lookup("employers:" + employment["employer_id"], org_of)
+    person.add(employment, employment["person_id"], "human")
+    organisation.add(employment, "employers:" + employment["employer_id"], "org")
     employment["record"] = "employment:" + employment["person_id"].astype(str) + "|" + employment["employer_id"].astype(str)
     recent = as_of - pd.Timedelta(days=thresholds.lookback_days)
     employment["current"] = employment["end_date"].isna() | (employment["end_date"] >= recent)
 
     residences = _sorted(_table(tables, "residences", ["person_id", "address_id", "reported_on"]),
                          ["person_id", "address_id", "reported_on"])
-    residences["human"] = lookup(residences["person_id"], res.person)
-    residences["place"] = lookup(residences["address_id"], res.address)
+    person.add(residences, residences["person_id"], "human")
+    address.add(residences, residences["address_id"], "place")
 
     movements = _sorted(_table(tables, "movements", ["person_id", "direction", "date"]), ["person_id", "direction", "date"])
-    movements["human"] = lookup(movements["person_id"], res.person)
+    person.add(movements, movements["person_id"], "human")
 
-    humans = _humans(res, permits, movements, as_of)
-    orgs, org_ids = _orgs(tables, res)
-    places = _places(tables, res)
+    humans = _humans(humans_index, permits, movements)
     return Context(as_of, thresholds, res, permits, employment, residences, movements, humans, orgs, org_ids, places)
 
 
-def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+class _Canonical:
+    """Canonical ids of records (``mapping``: record id -> canonical id) and their positions in the
+    sorted ``index`` of canonical ids: one hash lookup per frame gives both, and indicators group on
+    the positions instead of hashing the strings again."""
+
+    def __init__(self, mapping: pd.Series, index: pd.Index):
+        self.mapping = mapping
+        self.values = mapping.to_numpy(dtype=object)
+        self.at = positions(pd.Series(self.values), index) if len(mapping) else np.zeros(0, dtype=np.int64)
+
+    def add(self, frame: pd.DataFrame, keys: pd.Series, column: str) -> None:
+        """Set ``frame[column]`` to the canonical id of each key (missing: None) and ``frame[column + "_at"]``
+        to its position in the index (-1: missing)."""
+        at = positions(keys, self.mapping.index) if len(self.mapping) else np.full(len(keys), -1, dtype=np.int64)
+        found = at >= 0
+        ids = np.full(len(keys), None, dtype=object)
+        ids[found] = self.values[at[found]]
+        frame[column] = pd.Series(ids, index=frame.index, dtype=object)
+        frame[column + "_at"] = np.where(found, self.at[np.maximum(at, 0)] if len(self.at) else -1, -1)
+
+
+def _humans(index: pd.Index, permits: pd.DataFrame, movements: pd.DataFrame) -> pd.DataFrame:
     # Grouped on integer positions in the sorted index with numpy, strings gathered by Arrow's
     # take: string keys, index alignment and Python objects cost seconds per column at a million people.
-    index = pd.Index(pd.unique(res.person), name="human").sort_values()
     n = len(index)
     columns: dict[str, object] = {}
 
-    code = positions(permits["human"], index)
+    code = permits["human_at"].to_numpy()
     issued = permits["issued_on"].to_numpy()
     expires = permits["expires_on"].to_numpy()
     # permits are in permit_id order and lexsort is stable: ties on dates keep the highest permit_id last
@@ -165,7 +192,7 @@ def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_
     columns["valid_permit"] = np.bincount(code[known & valid], minlength=n) > 0
     columns["work_permit"] = np.bincount(code[known & work], minlength=n) > 0
 
-    m_code = positions(movements["human"], index)
+    m_code = movements["human_at"].to_numpy()
     arrival = (movements["direction"] == "ARRIVAL").to_numpy(dtype=bool)
     dates = movements["date"].to_numpy()
     m_known = m_code >= 0
