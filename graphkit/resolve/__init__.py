@@ -83,7 +83,9 @@ class Resolution:
             hit = m[isin(m, wanted).to_numpy()]
             frames.append(pd.DataFrame({"canon": hit.to_numpy(), "record": (prefix + hit.index.astype(str)).to_numpy()}))
         sub = pd.concat(frames, ignore_index=True).sort_values(["canon", "record"], kind="stable", ignore_index=True)
-        joined = sub.groupby("canon", sort=False)["record"].agg(";".join)
+        canon, record = sub["canon"].to_numpy(dtype=object), sub["record"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, canon[1:] != canon[:-1]]) if len(canon) else np.zeros(0, dtype=np.int64)
+        joined = dict(zip(canon[starts], (";".join(part) for part in np.split(record, starts[1:]))))
         return [joined.get(c, c) for c in wanted]
 
     def source_ids(self, canonical_id: str) -> str:
