@@ -106,34 +106,34 @@ def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds
     res = resolution if resolution is not None else resolve(tables)
     org_of = res.organisation
 
-    humans_index = pd.Index(pd.unique(res.person), name="human").sort_values()
+    # factorised once: the sorted canonical persons and each record's position among them
+    person_at, humans_index = pd.factorize(res.person.to_numpy(dtype=object), sort=True)
+    humans_index = pd.Index(humans_index, name="human")
     orgs, org_ids = _orgs(tables, res)
     places = _places(tables, res)
-    person = _Canonical(res.person, humans_index)
-    organisation = _Canonical(org_of, orgs.index)
-    address = _Canonical(res.address, places.index)
 
     permits = _sorted(_table(tables, "permits", ["permit_id", "person_id", "permit_type", "purpose", "sponsor_id",
                                                  "issued_on", "expires_on", "office"]), ["permit_id"])
-    person.add(permits, permits["person_id"], "human")
-    organisation.add(permits, "sponsors:" + permits["sponsor_id"], "sponsor")
     permits["valid"] = (permits["issued_on"] <= as_of) & (permits["expires_on"] >= as_of)
-
     employment = _sorted(_table(tables, "employment", ["person_id", "employer_id", "source", "start_date", "end_date"]),
                          ["person_id", "employer_id", "source", "start_date"])
-    person.add(employment, employment["person_id"], "human")
-    organisation.add(employment, "employers:" + employment["employer_id"], "org")
     employment["record"] = "employment:" + employment["person_id"].astype(str) + "|" + employment["employer_id"].astype(str)
     recent = as_of - pd.Timedelta(days=thresholds.lookback_days)
     employment["current"] = employment["end_date"].isna() | (employment["end_date"] >= recent)
-
     residences = _sorted(_table(tables, "residences", ["person_id", "address_id", "reported_on"]),
                          ["person_id", "address_id", "reported_on"])
-    person.add(residences, residences["person_id"], "human")
-    address.add(residences, residences["address_id"], "place")
-
     movements = _sorted(_table(tables, "movements", ["person_id", "direction", "date"]), ["person_id", "direction", "date"])
-    person.add(movements, movements["person_id"], "human")
+
+    _Canonical(res.person, humans_index, person_at).add(
+        (permits, permits["person_id"], "human"), (employment, employment["person_id"], "human"),
+        (residences, residences["person_id"], "human"), (movements, movements["person_id"], "human"))
+    _Canonical(org_of, orgs.index).add((permits, "sponsors:" + permits["sponsor_id"], "sponsor"),
+                                       (employment, "employers:" + employment["employer_id"], "org"))
+    _Canonical(res.address, places.index).add((residences, residences["address_id"], "place"))
+    # column order as the indicators have always seen it
+    permits = permits[[*permits.columns.drop("valid"), "valid"]]
+    employment = employment[[c for c in ("person_id", "employer_id", "source", "start_date", "end_date", "human",
+                                         "human_at", "org", "org_at", "record", "current") if c in employment.columns]]
 
     humans = _humans(humans_index, permits, movements)
     return Context(as_of, thresholds, res, permits, employment, residences, movements, humans, orgs, org_ids, places)
@@ -141,23 +141,33 @@ def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds
 
 class _Canonical:
     """Canonical ids of records (``mapping``: record id -> canonical id) and their positions in the
-    sorted ``index`` of canonical ids: one hash lookup per frame gives both, and indicators group on
-    the positions instead of hashing the strings again."""
+    sorted ``index`` of canonical ids (``at``, when known already): one hash lookup of all the
+    frames' keys gives both, and indicators group on the positions instead of hashing strings again."""
 
-    def __init__(self, mapping: pd.Series, index: pd.Index):
+    def __init__(self, mapping: pd.Series, index: pd.Index, at: np.ndarray | None = None):
         self.mapping = mapping
         self.values = mapping.to_numpy(dtype=object)
-        self.at = positions(pd.Series(self.values), index) if len(mapping) else np.zeros(0, dtype=np.int64)
+        if at is None:
+            at = positions(pd.Series(self.values), index) if len(mapping) else np.zeros(0, dtype=np.int64)
+        self.at = at
 
-    def add(self, frame: pd.DataFrame, keys: pd.Series, column: str) -> None:
-        """Set ``frame[column]`` to the canonical id of each key (missing: None) and ``frame[column + "_at"]``
-        to its position in the index (-1: missing)."""
-        at = positions(keys, self.mapping.index) if len(self.mapping) else np.full(len(keys), -1, dtype=np.int64)
-        found = at >= 0
-        ids = np.full(len(keys), None, dtype=object)
-        ids[found] = self.values[at[found]]
-        frame[column] = pd.Series(ids, index=frame.index, dtype=object)
-        frame[column + "_at"] = np.where(found, self.at[np.maximum(at, 0)] if len(self.at) else -1, -1)
+    def add(self, *targets: tuple[pd.DataFrame, pd.Series, str]) -> None:
+        """For each (frame, keys, column): set ``frame[column]`` to the canonical id of each key
+        (missing: None) and ``frame[column + "_at"]`` to its position in the index (-1: missing)."""
+        keys = pd.concat([k.reset_index(drop=True) for _, k, _ in targets], ignore_index=True)
+        if len(self.mapping):
+            found_at = positions(keys, self.mapping.index)
+        else:
+            found_at = np.full(len(keys), -1, dtype=np.int64)
+        start = 0
+        for frame, k, column in targets:
+            at = found_at[start:start + len(k)]
+            start += len(k)
+            found = at >= 0
+            ids = np.full(len(k), None, dtype=object)
+            ids[found] = self.values[at[found]]
+            frame[column] = pd.Series(ids, index=frame.index, dtype=object)
+            frame[column + "_at"] = np.where(found, self.at[np.maximum(at, 0)] if len(self.at) else -1, -1)
 
 
 def _humans(index: pd.Index, permits: pd.DataFrame, movements: pd.DataFrame) -> pd.DataFrame:
