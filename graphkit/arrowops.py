@@ -50,7 +50,11 @@ def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
     pool = _arrow_strings(pd.Index(mapping.index))
     if pool.type != cells.type:
         pool = pool.cast(cells.type)
-    at = pc.index_in(cells, value_set=pool).to_numpy(zero_copy_only=False)
+    at = pc.index_in(cells, value_set=pool)
+    if pd.api.types.is_string_dtype(mapping.dtype) and not isinstance(mapping.dtype, np.dtype):
+        # strings stay in Arrow: a take, not a million Python objects converted back
+        return pd.Series(pc.take(_arrow_strings(mapping), at), index=keys.index, dtype=mapping.dtype)
+    at = at.to_numpy(zero_copy_only=False)
     found = ~pd.isna(at)
     values = mapping.to_numpy()
     out = np.full(len(keys), None, dtype=object)

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from graphkit.arrowops import positions
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import Context, shrunk_rate, strength_from_pvalue, tail_weighted
 
@@ -69,7 +68,7 @@ def _visit_lives(ctx: Context) -> pd.DataFrame:
     # grouped on integer codes of the humans' sorted index: string keys cost seconds at a million people
     humans = ctx.humans.index
     p = ctx.permits[ctx.permits["human"].notna() & (ctx.permits["expires_on"] >= since) & (ctx.permits["issued_on"] <= ctx.as_of)]
-    code = positions(p["human"], humans)
+    code = p["human_at"].to_numpy()
     visit = (p["permit_type"] == "VISIT").to_numpy() & (code >= 0)
     stay = np.zeros(len(humans), dtype=bool)
     stay[code[~visit & (code >= 0)]] = True
@@ -83,9 +82,9 @@ def _visit_lives(ctx: Context) -> pd.DataFrame:
     e = ctx.employment[ctx.employment["org"].notna() & ctx.employment["human"].notna()
                        & (ctx.employment["end_date"].isna() | (ctx.employment["end_date"] >= since))
                        & (ctx.employment["start_date"].isna() | (ctx.employment["start_date"] <= ctx.as_of))]
-    jobs = pd.DataFrame({"h": positions(e["human"], humans), "o": pd.factorize(e["org"])[0]}).drop_duplicates()
-    jobs = jobs[jobs["h"] >= 0]
-    employers = np.bincount(jobs["h"].to_numpy(), minlength=len(humans)).astype(np.int64)
+    h, o = e["human_at"].to_numpy(), e["org_at"].to_numpy()
+    jobs = np.unique(h * max(len(ctx.orgs), 1) + o) // max(len(ctx.orgs), 1)  # distinct (human, org)
+    employers = np.bincount(jobs, minlength=len(humans)).astype(np.int64)
     return pd.DataFrame({"stay_permit": stay, "chained": chained, "employers": employers}, index=humans)
 
 
@@ -96,16 +95,24 @@ def residents(ctx: Context) -> pd.DataFrame:
     since = _since(ctx)
     res = ctx.residences[ctx.residences["place"].notna() & ctx.residences["human"].notna()]
     res = res[(res["reported_on"] >= since) & (res["reported_on"] <= ctx.as_of)]
-    last = res.groupby(["place", "human"], sort=True)["reported_on"].max().reset_index()
+    # one row per (place, human), sorted, on positions in the sorted indices: no string hashing
+    n_humans = max(len(ctx.humans), 1)
+    keys, inverse = np.unique(res["place_at"].to_numpy() * n_humans + res["human_at"].to_numpy(), return_inverse=True)
+    reported = res["reported_on"].to_numpy()
+    latest = np.full(len(keys), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest, inverse, reported.view(np.int64))
+    place_at, human_at = keys // n_humans, keys % n_humans
+    last = pd.DataFrame({"place": ctx.places.index.to_numpy(dtype=object)[place_at],
+                         "human": ctx.humans.index.to_numpy(dtype=object)[human_at],
+                         "reported_on": latest.view(reported.dtype)})
     age = (ctx.as_of - last["reported_on"]).dt.days.to_numpy()
     last["weight"] = 0.5 ** (age / HALF_LIFE_DAYS)
-    last = last.join(ctx.humans[["last_departure"]], on="human")
-    last["present"] = last["last_departure"].isna() | (last["last_departure"] < last["reported_on"])
-    last = last.join(visit_lives(ctx), on="human")
-    last["stay_permit"] = last["stay_permit"].astype("boolean").fillna(False).astype(bool)
-    last["chained"] = last["chained"].astype("boolean").fillna(False).astype(bool)
-    last["employers"] = last["employers"].fillna(0).astype(np.int64)
-    last["irregular"] = ~last["stay_permit"] & (last["employers"] > 0)
+    departure = ctx.humans["last_departure"].to_numpy()[human_at]
+    last["present"] = pd.isna(departure) | (departure < last["reported_on"].to_numpy())
+    lives = visit_lives(ctx)
+    last["employers"] = lives["employers"].to_numpy()[human_at]
+    last["chained"] = lives["chained"].to_numpy()[human_at]
+    last["irregular"] = ~lives["stay_permit"].to_numpy()[human_at] & (last["employers"] > 0)
     return last[["place", "human", "weight", "present", "employers", "chained", "irregular"]]
 
 

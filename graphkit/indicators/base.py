@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 REASON_COLUMNS = ["entity_type", "entity_id", "code", "strength", "evidence_count", "evidence_ids", "text"]
@@ -25,3 +26,21 @@ def empty_reasons() -> pd.DataFrame:
     """A result with no reasons."""
     return pd.DataFrame({c: pd.Series(dtype="object") for c in REASON_COLUMNS})
 
+
+
+def tuples_by(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values.groupby(keys).agg(tuple)`` (each key's values in their order, missing keys dropped,
+    sorted keys) without a Python call per group: a pandas group costs tens of microseconds, and
+    there are a hundred thousand sponsors or humans at a million people.
+
+    >>> tuples_by(pd.Series(["b", "a", "b", None]), pd.Series([1, 2, 3, 4])).to_dict()
+    {'a': (2,), 'b': (1, 3)}
+    """
+    codes, uniques = pd.factorize(keys, sort=True)
+    known = codes >= 0
+    codes = codes[known]
+    order = np.argsort(codes, kind="stable")
+    gathered = values.to_numpy(dtype=object)[known][order]
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    return pd.Series([tuple(part) for part in np.split(gathered, bounds)] if len(uniques) else [],
+                     index=pd.Index(uniques, name=keys.name), dtype=object)

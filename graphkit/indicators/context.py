@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from graphkit.arrowops import lookup, positions
+from graphkit.arrowops import positions
 from graphkit.resolve import Resolution, normalise_documents, resolve
 from graphkit.schema import load_schema
 
@@ -59,7 +61,9 @@ class Context:
 
     ``humans`` (index: canonical person id) holds each human's latest permit and border crossings;
     ``permits``, ``employment``, ``residences``, ``movements`` carry a ``human`` column (and
-    ``org``/``sponsor``/``place`` for the entity they point at); ``orgs`` and ``places`` describe
+    ``org``/``sponsor``/``place`` for the entity they point at), each with its position in the
+    sorted index of ``humans``, ``orgs`` or ``places`` beside it (``human_at``, ``org_at``,
+    ``sponsor_at``, ``place_at``; -1: none) to group on integers; ``orgs`` and ``places`` describe
     canonical organisations and addresses; ``org_ids`` lists each organisation's phones and places
     (``org``, ``kind``, ``value``).
     """
@@ -87,7 +91,11 @@ def _table(tables: dict[str, pd.DataFrame], name: str, columns: list[str]) -> pd
 
 
 def _sorted(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    return frame.sort_values(by, kind="stable", na_position="first").reset_index(drop=True)
+    """``frame.sort_values(by, kind="stable", na_position="first")`` through Arrow's stable sort, which
+    compares strings in C++ rather than factorising each key (seconds at a million rows)."""
+    keys = pa.table({c: pa.Array.from_pandas(frame[c]) for c in by})
+    order = pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_start") for c in by])
+    return frame.take(order.to_numpy()).reset_index(drop=True)
 
 
 def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds | None = None,
@@ -98,77 +106,124 @@ def build_context(tables: dict[str, pd.DataFrame], as_of, thresholds: Thresholds
     res = resolution if resolution is not None else resolve(tables)
     org_of = res.organisation
 
+    # factorised once: the sorted canonical persons and each record's position among them
+    person_at, humans_index = pd.factorize(res.person.to_numpy(dtype=object), sort=True)
+    humans_index = pd.Index(humans_index, name="human")
+    orgs, org_ids = _orgs(tables, res)
+    places = _places(tables, res)
+
     permits = _sorted(_table(tables, "permits", ["permit_id", "person_id", "permit_type", "purpose", "sponsor_id",
                                                  "issued_on", "expires_on", "office"]), ["permit_id"])
-    permits["human"] = lookup(permits["person_id"], res.person)
-    permits["sponsor"] = lookup("sponsors:" + permits["sponsor_id"], org_of)
     permits["valid"] = (permits["issued_on"] <= as_of) & (permits["expires_on"] >= as_of)
-
     employment = _sorted(_table(tables, "employment", ["person_id", "employer_id", "source", "start_date", "end_date"]),
                          ["person_id", "employer_id", "source", "start_date"])
-    employment["human"] = lookup(employment["person_id"], res.person)
-    employment["org"] = lookup("employers:" + employment["employer_id"], org_of)
     employment["record"] = "employment:" + employment["person_id"].astype(str) + "|" + employment["employer_id"].astype(str)
     recent = as_of - pd.Timedelta(days=thresholds.lookback_days)
     employment["current"] = employment["end_date"].isna() | (employment["end_date"] >= recent)
-
     residences = _sorted(_table(tables, "residences", ["person_id", "address_id", "reported_on"]),
                          ["person_id", "address_id", "reported_on"])
-    residences["human"] = lookup(residences["person_id"], res.person)
-    residences["place"] = lookup(residences["address_id"], res.address)
-
     movements = _sorted(_table(tables, "movements", ["person_id", "direction", "date"]), ["person_id", "direction", "date"])
-    movements["human"] = lookup(movements["person_id"], res.person)
 
-    humans = _humans(res, permits, movements, as_of)
-    orgs, org_ids = _orgs(tables, res)
-    places = _places(tables, res)
+    _Canonical(res.person, humans_index, person_at).add(
+        (permits, permits["person_id"], "human"), (employment, employment["person_id"], "human"),
+        (residences, residences["person_id"], "human"), (movements, movements["person_id"], "human"))
+    _Canonical(org_of, orgs.index).add((permits, "sponsors:" + permits["sponsor_id"], "sponsor"),
+                                       (employment, "employers:" + employment["employer_id"], "org"))
+    _Canonical(res.address, places.index).add((residences, residences["address_id"], "place"))
+    # column order as the indicators have always seen it
+    permits = permits[[*permits.columns.drop("valid"), "valid"]]
+    employment = employment[[c for c in ("person_id", "employer_id", "source", "start_date", "end_date", "human",
+                                         "human_at", "org", "org_at", "record", "current") if c in employment.columns]]
+
+    humans = _humans(humans_index, permits, movements)
     return Context(as_of, thresholds, res, permits, employment, residences, movements, humans, orgs, org_ids, places)
 
 
-def _humans(res: Resolution, permits: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    # Grouped on integer codes and placed by position: string keys and index alignment cost
-    # seconds per column at a million people.
-    index = pd.Index(pd.unique(res.person), name="human").sort_values()
+class _Canonical:
+    """Canonical ids of records (``mapping``: record id -> canonical id) and their positions in the
+    sorted ``index`` of canonical ids (``at``, when known already): one hash lookup of all the
+    frames' keys gives both, and indicators group on the positions instead of hashing strings again."""
+
+    def __init__(self, mapping: pd.Series, index: pd.Index, at: np.ndarray | None = None):
+        self.mapping = mapping
+        self.values = mapping.to_numpy(dtype=object)
+        if at is None:
+            at = positions(pd.Series(self.values), index) if len(mapping) else np.zeros(0, dtype=np.int64)
+        self.at = at
+
+    def add(self, *targets: tuple[pd.DataFrame, pd.Series, str]) -> None:
+        """For each (frame, keys, column): set ``frame[column]`` to the canonical id of each key
+        (missing: None) and ``frame[column + "_at"]`` to its position in the index (-1: missing)."""
+        keys = pd.concat([k.reset_index(drop=True) for _, k, _ in targets], ignore_index=True)
+        if len(self.mapping):
+            found_at = positions(keys, self.mapping.index)
+        else:
+            found_at = np.full(len(keys), -1, dtype=np.int64)
+        start = 0
+        for frame, k, column in targets:
+            at = found_at[start:start + len(k)]
+            start += len(k)
+            found = at >= 0
+            ids = np.full(len(k), None, dtype=object)
+            ids[found] = self.values[at[found]]
+            frame[column] = pd.Series(ids, index=frame.index, dtype=object)
+            frame[column + "_at"] = np.where(found, self.at[np.maximum(at, 0)] if len(self.at) else -1, -1)
+
+
+def _humans(index: pd.Index, permits: pd.DataFrame, movements: pd.DataFrame) -> pd.DataFrame:
+    # Grouped on integer positions in the sorted index with numpy, strings gathered by Arrow's
+    # take: string keys, index alignment and Python objects cost seconds per column at a million people.
+    n = len(index)
     columns: dict[str, object] = {}
 
-    def place(values, at: np.ndarray, fill) -> pd.Series:
-        out = pd.Series(fill, index=range(len(index)), dtype=values.dtype if hasattr(values, "dtype") else None)
-        out.iloc[at] = values
-        return out
-
-    codes, uniques = pd.factorize(permits["human"])
-    at = positions(pd.Series(uniques), index)
+    code = permits["human_at"].to_numpy()
+    issued = permits["issued_on"].to_numpy()
+    expires = permits["expires_on"].to_numpy()
     # permits are in permit_id order and lexsort is stable: ties on dates keep the highest permit_id last
-    order = np.lexsort((permits["expires_on"].to_numpy(), permits["issued_on"].to_numpy(), codes))
-    last = order[np.r_[codes[order][1:] != codes[order][:-1], True]] if len(order) else order
-    latest = permits.iloc[last]
-    latest_at = positions(latest["human"], index)
+    order = np.lexsort((expires, issued, code))
+    order = order[code[order] >= 0]
+    sorted_code = code[order]
+    ends = np.r_[sorted_code[1:] != sorted_code[:-1], True] if len(order) else np.zeros(0, dtype=bool)
+    owners = sorted_code[ends]
+    latest_row = np.full(n, -1, dtype=np.int64)
+    latest_row[owners] = order[ends]
+    rows = pa.array(latest_row, mask=latest_row < 0)
     for col, source in (("latest_permit", "permit_id"), ("latest_type", "permit_type"), ("latest_purpose", "purpose"),
                         ("latest_issued", "issued_on"), ("latest_office", "office")):
-        columns[col] = place(latest[source].to_numpy(), latest_at, pd.NaT if source == "issued_on" else None)
-    by_human = pd.DataFrame({
-        "expires": permits["expires_on"].to_numpy(),
-        "valid": permits["valid"].to_numpy(),
-        "work": (permits["valid"] & (permits["permit_type"] != "VISIT")).to_numpy(),
-    }).groupby(codes).agg(expires=("expires", "max"), valid=("valid", "any"), work=("work", "any"))
-    columns["latest_expires"] = place(by_human["expires"].to_numpy(), at[by_human.index], pd.NaT)
-    columns["valid_permit"] = place(by_human["valid"].to_numpy(), at[by_human.index], False).astype(bool)
-    columns["work_permit"] = place(by_human["work"].to_numpy(), at[by_human.index], False).astype(bool)
-    m_codes, m_uniques = pd.factorize(movements["human"])
-    m_at = positions(pd.Series(m_uniques), index)
-    arrival = (movements["direction"] == "ARRIVAL").to_numpy()
+        columns[col] = _gather(permits[source], latest_row, rows)
+    starts = np.r_[True, ends[:-1]] if len(order) else ends
+    latest_expires = np.full(n, np.datetime64("NaT"), dtype=expires.dtype)
+    if len(order):  # NaT is the smallest int64: a maximum over the integers skips it as pandas' max does
+        latest_expires[owners] = np.maximum.reduceat(expires[order].view(np.int64), np.flatnonzero(starts)).view(expires.dtype)
+    columns["latest_expires"] = latest_expires
+    valid = permits["valid"].to_numpy(dtype=bool)
+    work = valid & (permits["permit_type"] != "VISIT").to_numpy(dtype=bool)
+    known = code >= 0
+    columns["valid_permit"] = np.bincount(code[known & valid], minlength=n) > 0
+    columns["work_permit"] = np.bincount(code[known & work], minlength=n) > 0
+
+    m_code = movements["human_at"].to_numpy()
+    arrival = (movements["direction"] == "ARRIVAL").to_numpy(dtype=bool)
     dates = movements["date"].to_numpy()
+    m_known = m_code >= 0
     for is_arrival, col in ((True, "last_arrival"), (False, "last_departure")):
-        mask = arrival == is_arrival
-        last_date = pd.Series(dates[mask]).groupby(m_codes[mask]).max()
-        columns[col] = place(last_date.to_numpy(), m_at[last_date.index], pd.NaT)
-    counts = np.bincount(m_codes[arrival], minlength=len(m_uniques))
-    columns["arrivals"] = place(counts, m_at, 0).astype(np.int64)
-    humans = pd.DataFrame({k: v.to_numpy() for k, v in columns.items()}, index=index)
-    for col in ("latest_issued", "latest_expires", "last_arrival", "last_departure"):
-        humans[col] = pd.to_datetime(humans[col])
-    return humans
+        mask = m_known & (arrival == is_arrival)
+        last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+        np.maximum.at(last, m_code[mask], dates[mask].view(np.int64))
+        columns[col] = last.view(dates.dtype)
+    columns["arrivals"] = np.bincount(m_code[m_known & arrival], minlength=n).astype(np.int64)
+    return pd.DataFrame(columns, index=index)
+
+
+def _gather(values: pd.Series, at: np.ndarray, rows: pa.Array):
+    """``values`` at rows ``at`` (-1: missing), strings through Arrow, dates through numpy."""
+    if values.dtype.kind == "M":
+        out = values.to_numpy()[np.maximum(at, 0)]
+        out[at < 0] = np.datetime64("NaT")
+        return out
+    if isinstance(values.dtype, pd.StringDtype):
+        return pd.Series(pc.take(pa.Array.from_pandas(values), rows), dtype=values.dtype).array
+    return pd.Series(values.to_numpy(dtype=object)[np.maximum(at, 0)]).where(at >= 0, None).to_numpy()
 
 
 def _orgs(tables: dict[str, pd.DataFrame], res: Resolution) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -52,11 +52,22 @@ def workers(ctx: Context) -> pd.DataFrame:
     they have not left (no departure since they started here and since their latest permit); ``weight``: 1 for a visitor who renews visit after visit,
     stayed past the permit or came as a tourist, ``IN_PROGRESS_WEIGHT`` for a business visitor
     still within a first visit."""
-    emp = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()]
-    pairs = emp.groupby(["org", "human"], sort=True)["start_date"].min().reset_index()
-    pairs = pairs.join(ctx.humans[["latest_type", "latest_purpose", "latest_issued", "latest_expires", "last_departure"]],
-                       on="human")
-    chained = pairs["human"].map(visit_lives(ctx)["chained"]).astype("boolean").fillna(False).astype(bool).to_numpy()
+    emp = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna() & ctx.employment["human"].notna()]
+    # one row per (org, human), sorted, on positions in the sorted indices: no string hashing
+    n_humans = max(len(ctx.humans), 1)
+    keys, inverse = np.unique(emp["org_at"].to_numpy() * n_humans + emp["human_at"].to_numpy(), return_inverse=True)
+    started = emp["start_date"].to_numpy()
+    never = np.iinfo(np.int64).max  # a missing start is skipped by the minimum, as pandas' min skips NaT
+    first = np.full(len(keys), never, dtype=np.int64)
+    np.minimum.at(first, inverse, np.where(pd.isna(started), never, started.view(np.int64)))
+    org_at, human_at = keys // n_humans, keys % n_humans
+    pairs = pd.DataFrame({"org": ctx.orgs.index.to_numpy(dtype=object)[org_at],
+                          "human": ctx.humans.index.to_numpy(dtype=object)[human_at],
+                          "start_date": np.where(first == never, np.iinfo(np.int64).min, first).view(started.dtype)})
+    h = ctx.humans.iloc[human_at]
+    for col in ("latest_type", "latest_purpose", "latest_issued", "latest_expires", "last_departure"):
+        pairs[col] = h[col].array
+    chained = visit_lives(ctx)["chained"].to_numpy()[human_at]
     # left: departed after starting here and not back on a new permit since (a visa run comes back on one)
     left = (pairs["last_departure"].notna() & (pairs["last_departure"] >= pairs["latest_issued"])
             & (pairs["start_date"].isna() | (pairs["last_departure"] >= pairs["start_date"]))).to_numpy()

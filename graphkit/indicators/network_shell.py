@@ -46,7 +46,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from graphkit.arrowops import isin
+from graphkit.arrowops import isin, positions
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import Context
 
@@ -92,24 +92,52 @@ def rotations(ctx: Context, employers) -> pd.DataFrame:
     the other employer starting within ``ROTATION_GAP_DAYS`` of the day a stint ended -- with
     whether it was irregular (outside the human's permits at either end). A secondment, where the
     stint at the home employer goes on, is not a rotation."""
-    emp = ctx.employment[isin(ctx.employment["org"], employers) & ctx.employment["start_date"].notna()]
-    emp = emp[["human", "org", "start_date", "end_date"]]
-    many = emp.groupby("human")["org"].transform("nunique") >= 2
+    # on positions in the sorted humans and orgs (the context's *_at columns): the self-join per
+    # human and the permit checks hash integers, not strings
+    n_orgs = max(len(ctx.orgs), 1)
+    e = ctx.employment
+    is_employer = np.zeros(n_orgs, dtype=bool)
+    is_employer[positions(pd.Series(employers), ctx.orgs.index)] = True
+    h, o = e["human_at"].to_numpy(), e["org_at"].to_numpy()
+    keep = (h >= 0) & (o >= 0) & is_employer[np.maximum(o, 0)] & e["start_date"].notna().to_numpy()
+    emp = pd.DataFrame({"h": h[keep], "o": o[keep], "start": e["start_date"].to_numpy()[keep],
+                        "end": e["end_date"].to_numpy()[keep]})
+    per_human = np.unique(emp["h"].to_numpy() * n_orgs + emp["o"].to_numpy()) // n_orgs
+    many = np.bincount(per_human, minlength=len(ctx.humans))[emp["h"].to_numpy()] >= 2
     emp = emp[many]
-    pairs = emp[emp["end_date"].notna()].merge(emp, on="human", suffixes=("_a", "_b"))
+    pairs = emp[emp["end"].notna()].merge(emp, on="h", suffixes=("_a", "_b"))
     gap = pd.Timedelta(days=ROTATION_GAP_DAYS)
-    pairs = pairs[(pairs["org_a"] != pairs["org_b"]) & (pairs["start_date_b"] >= pairs["start_date_a"])
-                  & (pairs["start_date_b"] >= pairs["end_date_a"] - gap)
-                  & (pairs["start_date_b"] <= pairs["end_date_a"] + gap)]
-    lo = np.minimum(pairs["org_a"].to_numpy(dtype=object), pairs["org_b"].to_numpy(dtype=object))
-    hi = np.maximum(pairs["org_a"].to_numpy(dtype=object), pairs["org_b"].to_numpy(dtype=object))
-    moves = pd.DataFrame({"human": pairs["human"].to_numpy(), "org_a": lo, "org_b": hi}).drop_duplicates()
-    ok = covered(ctx).assign(ok=True)
-    for side in ("org_a", "org_b"):
-        moves = moves.merge(ok.rename(columns={"org": side, "ok": f"ok_{side}"}), on=["human", side], how="left")
-    moves["irregular"] = moves["ok_org_a"].isna() | moves["ok_org_b"].isna()
-    return moves[["human", "org_a", "org_b", "irregular"]].sort_values(["org_a", "org_b", "human"], kind="stable",
-                                                                         ignore_index=True)
+    pairs = pairs[(pairs["o_a"] != pairs["o_b"]) & (pairs["start_b"] >= pairs["start_a"])
+                  & (pairs["start_b"] >= pairs["end_a"] - gap)
+                  & (pairs["start_b"] <= pairs["end_a"] + gap)]
+    lo = np.minimum(pairs["o_a"].to_numpy(), pairs["o_b"].to_numpy())
+    hi = np.maximum(pairs["o_a"].to_numpy(), pairs["o_b"].to_numpy())
+    moves = pd.DataFrame({"h": pairs["h"].to_numpy(), "a": lo, "b": hi}).drop_duplicates()
+    mh, ma, mb = moves["h"].to_numpy(), moves["a"].to_numpy(), moves["b"].to_numpy()
+    ok = _covered_keys(ctx, n_orgs)
+    irregular = ~np.isin(mh * n_orgs + ma, ok) | ~np.isin(mh * n_orgs + mb, ok)
+    order = np.lexsort((mh, mb, ma))
+    names, humans = ctx.orgs.index.to_numpy(dtype=object), ctx.humans.index.to_numpy(dtype=object)
+    return pd.DataFrame({"human": humans[mh[order]], "org_a": names[ma[order]], "org_b": names[mb[order]],
+                         "irregular": irregular[order]})
+
+
+def _covered_keys(ctx: Context, n_orgs: int) -> np.ndarray:
+    """:func:`covered` as ``human position * n_orgs + org position`` keys."""
+    p, e = ctx.permits, ctx.employment
+    ph, ps = p["human_at"].to_numpy(), p["sponsor_at"].to_numpy()
+    permit = (e["source"] == "WORK_PERMIT").to_numpy(dtype=bool)
+    eh, eo = e["human_at"].to_numpy()[permit], e["org_at"].to_numpy()[permit]
+    return np.unique(np.concatenate([(ph * n_orgs + ps)[(ph >= 0) & (ps >= 0)], (eh * n_orgs + eo)[(eh >= 0) & (eo >= 0)]]))
+
+
+def _pairs(frame: pd.DataFrame, first: str, second: str, n_second: int) -> pd.DataFrame:
+    """The distinct (``first``, ``second``) position pairs of ``frame`` (both known), first seen first."""
+    a, b = frame[first].to_numpy(), frame[second].to_numpy()
+    known = np.flatnonzero((a >= 0) & (b >= 0))
+    _, at = np.unique(a[known] * max(n_second, 1) + b[known], return_index=True)
+    rows = known[np.sort(at)]
+    return pd.DataFrame({"h": a[rows], "o": b[rows]})
 
 
 def projection(ctx: Context) -> pd.DataFrame:
@@ -123,10 +151,17 @@ def projection(ctx: Context) -> pd.DataFrame:
     for kind in ("phone", "address"):
         p = _shared(ids.loc[ids["kind"] == kind, ["org", "value"]].rename(columns={"value": kind}), kind, limit)
         links.append(p.assign(kind=kind)[["org_a", "org_b", "kind", "specificity"]])
-    workers = ctx.employment[isin(ctx.employment["org"], employers)][["human", "org"]].drop_duplicates()
-    via = workers.merge(ctx.permits[["human", "sponsor"]].dropna().drop_duplicates(), on="human")
-    via = via[via["sponsor"] != via["org"]]
-    p = _shared(via[["org", "sponsor"]], "sponsor", limit)
+    # workers and the sponsors of their permits joined on positions (humans with no position have no permit)
+    is_employer = np.zeros(len(ctx.orgs), dtype=bool)
+    is_employer[positions(pd.Series(employers), ctx.orgs.index)] = True
+    e = ctx.employment[is_employer[np.maximum(ctx.employment["org_at"].to_numpy(), 0)] & (ctx.employment["org_at"] >= 0).to_numpy()]
+    workers = _pairs(e, "human_at", "org_at", len(ctx.orgs))
+    sponsors = _pairs(ctx.permits, "human_at", "sponsor_at", len(ctx.orgs)).rename(columns={"o": "s"})
+    via = workers.merge(sponsors, on="h")
+    via = via[via["s"] != via["o"]]
+    names = ctx.orgs.index.to_numpy(dtype=object)
+    via = pd.DataFrame({"org": names[via["o"].to_numpy()], "sponsor": names[via["s"].to_numpy()]})
+    p = _shared(via, "sponsor", limit)
     links.append(p.assign(kind="sponsor")[["org_a", "org_b", "kind", "specificity"]])
     ties = pd.concat(links, ignore_index=True)
     moves = rotations(ctx, employers)

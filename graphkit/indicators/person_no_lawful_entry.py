@@ -24,7 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from graphkit.arrowops import isin
-from graphkit.indicators.base import empty_reasons, reason_frame
+from graphkit.indicators.base import empty_reasons, reason_frame, tuples_by
 from graphkit.indicators.context import WORK_SOURCES, Context
 
 CODE = "PERSON_NO_LAWFUL_ENTRY"
@@ -47,8 +47,9 @@ def run(ctx: Context) -> pd.DataFrame:
     ])
     if seen.empty:
         return empty_reasons()
-    per = seen.groupby("human", sort=True).agg(ev=("ev", tuple), work=("kind", lambda k: int((k == "work").sum())),
-                                               home=("kind", lambda k: int((k == "home").sum())))
+    seen = seen.assign(work=seen["kind"] == "work", home=seen["kind"] == "home")
+    per = seen.groupby("human", sort=True).agg(work=("work", "sum"), home=("home", "sum"))
+    per.insert(0, "ev", tuples_by(seen["human"], seen["ev"]).reindex(per.index))
     texts = [
         f"{CODE}: seen working {r.work} time(s) and reported living here {r.home} time(s), with no recorded arrival "
         f"through a checkpoint and no permit valid on {ctx.as_of:%Y-%m-%d}"

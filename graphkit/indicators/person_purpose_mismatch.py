@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.arrowops import isin
-from graphkit.indicators.base import empty_reasons, reason_frame
+from graphkit.indicators.base import empty_reasons, reason_frame, tuples_by
 from graphkit.indicators.context import WORK_SOURCES, Context
 
 CODE = "PERSON_PURPOSE_MISMATCH"
@@ -52,7 +52,7 @@ def run(ctx: Context) -> pd.DataFrame:
         s=("s", "max"), purpose=("latest_purpose", "first"), permit=("latest_permit", "first"),
         inspections=("inspection", "sum"), reports=("report", "sum"), employers=("org", "nunique"),
     )
-    per["evidence"] = emp.groupby("human", sort=True)["record"].agg(list).map(tuple)
+    per["evidence"] = tuples_by(emp["human"], emp["record"]).reindex(per.index)
     strength = np.where(per["purpose"] == "BUSINESS", per["s"] * BUSINESS_FACTOR, per["s"])
     texts = [
         f"{CODE}: holds visit permit {r.permit} ({str(r.purpose).lower() if isinstance(r.purpose, str) else 'no purpose'}) "

@@ -40,9 +40,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graphkit.arrowops import isin, lookup, positions
+from graphkit.arrowops import isin, positions
 from graphkit.indicators.context import Context, shrunk_rate, surprising
-from graphkit.indicators.base import empty_reasons, reason_frame
+from graphkit.indicators.base import empty_reasons, reason_frame, tuples_by
 
 CODE = "SPONSOR_FANOUT"
 ENTITY = "SPONSOR"
@@ -64,7 +64,13 @@ def sponsor_groups(ctx: Context) -> pd.Series:
     Sponsors sharing an address or phone that at most ``GROUP_LIMIT`` organisations share form a
     group; every other sponsor is a group of its own.
     """
-    people = ctx.permits[["sponsor", "human"]].dropna().drop_duplicates().groupby("sponsor", sort=True)["human"].size()
+    # distinct (sponsor, human) pairs counted on their positions in the sorted indices: hashing two
+    # string columns of every permit costs seconds at a million people
+    s, h = ctx.permits["sponsor_at"].to_numpy(), ctx.permits["human_at"].to_numpy()
+    known = (s >= 0) & (h >= 0)
+    pair_sponsors = np.unique(s[known] * len(ctx.humans) + h[known]) // len(ctx.humans) if known.any() else s[:0]
+    at_sponsor, count = np.unique(pair_sponsors, return_counts=True)
+    people = pd.Series(count.astype(np.int64), index=ctx.orgs.index[at_sponsor].rename("sponsor"), name="human")
     sponsors = people.index
     if len(sponsors) == 0:
         return pd.Series(dtype="object", name="group")
@@ -83,23 +89,54 @@ def sponsor_groups(ctx: Context) -> pd.Series:
 
 def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(group, human, visit, org, stayed) rows of sponsored people and their current employers; and
-    the visitors among them who stayed on and work outside the group (``group``: a group id per sponsor)."""
-    sponsored = ctx.permits[ctx.permits["sponsor"].notna()]
-    sponsored = sponsored.assign(visit=sponsored["permit_type"] == "VISIT", group=sponsored["sponsor"].map(group))
-    pairs = sponsored.groupby(["group", "human"], sort=True)["visit"].any().reset_index()
-    h = ctx.humans
+    the visitors among them who stayed on and work outside the group (``group``: a group id per sponsor).
+
+    Computed on positions in the sorted indices of humans and organisations (``*_at`` columns
+    beside the ids), in the order a sort by (group, human) and a left merge on the human give."""
+    orgs, n_humans = ctx.orgs.index, len(ctx.humans)
+    group_of = np.full(len(orgs), -1, dtype=np.int64)  # organisation position -> its group lead's position
+    if len(group):
+        group_of[positions(pd.Series(group.index), orgs)] = positions(pd.Series(group.to_numpy()), orgs)
+    p = ctx.permits
+    s, h = p["sponsor_at"].to_numpy(), p["human_at"].to_numpy()
+    g = np.where(s >= 0, group_of[np.maximum(s, 0)], -1)
+    known = (g >= 0) & (h >= 0)
+    keys, inverse = np.unique(g[known] * n_humans + h[known], return_inverse=True)
+    visit = np.bincount(inverse, weights=(p["permit_type"] == "VISIT").to_numpy(dtype=bool)[known], minlength=len(keys)) > 0
+    pair_g, pair_h = keys // n_humans, keys % n_humans
+    hum = ctx.humans
     # left: departed and not back on a new permit since (a visa run comes back on one)
-    stayed = ~(h["last_departure"].notna() & (h["last_departure"] >= h["latest_issued"])).rename("stayed")
-    pairs["stayed"] = stayed.to_numpy()[positions(pairs["human"], stayed.index)]
-    work = ctx.employment[ctx.employment["current"] & ctx.employment["org"].notna()][["human", "org"]].drop_duplicates()
-    merged = pairs.merge(work, on="human", how="left")
-    merged["member_of"] = lookup(merged["org"], group)
-    at_home = (merged["member_of"] == merged["group"]).fillna(False).to_numpy(dtype=bool)
+    stayed = ~(hum["last_departure"].notna() & (hum["last_departure"] >= hum["latest_issued"])).to_numpy()
+    e = ctx.employment
+    e_h, e_o = e["human_at"].to_numpy(), e["org_at"].to_numpy()
+    jobs = np.flatnonzero(e["current"].to_numpy(dtype=bool) & (e_o >= 0) & (e_h >= 0))
+    _, first = np.unique(e_h[jobs] * len(orgs) + e_o[jobs], return_index=True)
+    jobs = jobs[np.sort(first)]  # distinct (human, org), first seen first
+    jobs = jobs[np.argsort(e_h[jobs], kind="stable")]
+    per_human = np.bincount(e_h[jobs], minlength=n_humans)
+    start = np.cumsum(per_human) - per_human
+    # the left merge: each pair once per job of its human, in job order; once with no org if none
+    reps = np.maximum(per_human[pair_h], 1)
+    row = np.repeat(np.arange(len(keys)), reps)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(reps) - reps, reps)
+    has_job = per_human[pair_h][row] > 0
+    job = np.where(has_job, jobs[np.minimum(start[pair_h][row] + offset, max(len(jobs) - 1, 0))] if len(jobs) else -1, -1)
+    org_at = np.where(has_job, e_o[np.maximum(job, 0)] if len(jobs) else -1, -1)
+    member_of = np.where(org_at >= 0, group_of[np.maximum(org_at, 0)], -1)
+    at_home = (member_of >= 0) & (member_of == pair_g[row])
     # staff who also work for their sponsor are its own, seconded or lent out, not a mill's clients
-    pair = merged.groupby(["group", "human"], sort=False).ngroup().to_numpy()
-    home_pairs = np.zeros(pair.max() + 1 if len(pair) else 0, dtype=bool)
-    home_pairs[pair[at_home]] = True
-    merged["elsewhere"] = merged["org"].notna().to_numpy() & ~at_home & ~home_pairs[pair]
+    home_pairs = np.zeros(len(keys), dtype=bool)
+    home_pairs[row[at_home]] = True
+    org_ids = e["org"].to_numpy(dtype=object)
+    names = orgs.to_numpy(dtype=object)
+    merged = pd.DataFrame({
+        "group": names[pair_g][row], "human": hum.index.to_numpy(dtype=object)[pair_h][row], "visit": visit[row],
+        "stayed": stayed[pair_h][row],
+        "org": np.where(has_job, org_ids[np.maximum(job, 0)] if len(jobs) else None, np.nan),
+        "member_of": np.where(member_of >= 0, names[np.maximum(member_of, 0)] if len(names) else None, np.nan),
+        "elsewhere": has_job & ~at_home & ~home_pairs[row],
+        "group_at": pair_g[row], "human_at": pair_h[row], "org_at": org_at, "first": offset == 0,
+    })
     return merged, merged[merged["elsewhere"] & merged["stayed"] & merged["visit"]]
 
 
@@ -121,18 +158,38 @@ def measure(ctx: Context, grouped: bool = False) -> pd.DataFrame:
 
 
 def _measure(ctx: Context, group: pd.Series, merged: pd.DataFrame, away: pd.DataFrame) -> pd.DataFrame:
-    homes = ctx.residences[["human", "place"]].dropna().drop_duplicates()
-    first = merged.drop_duplicates(["group", "human"])
-    per = first.groupby("group", sort=True).agg(n=("human", "size"), visits=("visit", "sum"))
-    per["working"] = merged[merged["org"].notna()].groupby("group")["human"].nunique().reindex(per.index, fill_value=0)
-    per["k"] = away.groupby("group")["human"].nunique().reindex(per.index, fill_value=0)
-    per["employers"] = away.groupby("group")["org"].nunique().reindex(per.index, fill_value=0)
-    away_homes = away[["group", "human"]].drop_duplicates().merge(homes, on="human")
-    per["homes"] = away_homes.groupby("group")["place"].nunique().reindex(per.index, fill_value=0)
+    first = merged[merged["first"].to_numpy()]
+    lead = first["group_at"].to_numpy()
+    leads, n = np.unique(lead, return_counts=True)
+    index = pd.Index(ctx.orgs.index.to_numpy(dtype=object)[leads], name="group")
+    at = np.searchsorted(leads, lead)
+    per = pd.DataFrame({"n": n.astype(np.int64),
+                        "visits": np.bincount(at, weights=first["visit"].to_numpy(), minlength=len(leads)).astype(np.int64)},
+                       index=index)
+    working = first["org_at"].to_numpy() >= 0  # the first row of a pair has an org when the human has any job
+    per["working"] = np.bincount(at[working], minlength=len(leads)).astype(np.int64)
+    a_lead, a_human, a_org = (away[c].to_numpy() for c in ("group_at", "human_at", "org_at"))
+    a_at = np.searchsorted(leads, a_lead)
+    per["k"] = _distinct_per(a_at, a_human, len(leads))
+    per["employers"] = _distinct_per(a_at, a_org, len(leads))
+    r = ctx.residences
+    homes = pd.DataFrame({"h": r["human_at"].to_numpy(), "place": r["place_at"].to_numpy()})
+    homes = homes[(homes["h"] >= 0) & (homes["place"] >= 0)]
+    away_homes = pd.DataFrame({"g": a_at, "h": a_human}).drop_duplicates().merge(homes, on="h")
+    per["homes"] = _distinct_per(away_homes["g"].to_numpy(), away_homes["place"].to_numpy(), len(leads))
     individual = ctx.orgs["individual"].reindex(group.index, fill_value=False).astype(bool)
     per["individual"] = individual.groupby(group).all().reindex(per.index, fill_value=False).astype(bool)
-    per["members"] = group.rename_axis("sponsor").reset_index().groupby("group")["sponsor"].agg(tuple).reindex(per.index)
+    per["members"] = tuples_by(group, pd.Series(group.index)).reindex(per.index)
     return per
+
+
+def _distinct_per(at: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """How many distinct non-negative ``values`` each of ``n`` groups (``at``) holds."""
+    known = values >= 0
+    if not known.any():
+        return np.zeros(n, dtype=np.int64)
+    pairs = np.unique(at[known].astype(np.int64) * (int(values.max()) + 1) + values[known])
+    return np.bincount(pairs // (int(values.max()) + 1), minlength=n).astype(np.int64)
 
 
 def run(ctx: Context) -> pd.DataFrame:
