@@ -75,3 +75,17 @@ def positions(keys: pd.Series, values) -> np.ndarray:
         pool = pool.cast(cells.type)
     at = pc.index_in(cells, value_set=pool)
     return pc.fill_null(at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def gather(values: np.ndarray, at: np.ndarray, missing) -> np.ndarray:
+    """``values[at]`` where ``at >= 0``, ``missing`` where ``at`` is -1 (also when ``values`` is empty).
+
+    >>> gather(np.array([10, 20]), np.array([1, -1, 0]), -1).tolist()
+    [20, -1, 10]
+    >>> gather(np.array([], dtype=int), np.array([-1, -1]), -1).tolist()
+    [-1, -1]
+    """
+    found = at >= 0
+    out = np.full(len(at), missing, dtype=values.dtype)
+    out[found] = values[at[found]]
+    return out

@@ -46,7 +46,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from graphkit.arrowops import isin, positions
+from graphkit.arrowops import gather, isin, positions
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import Context
 
@@ -99,7 +99,7 @@ def rotations(ctx: Context, employers) -> pd.DataFrame:
     is_employer = np.zeros(n_orgs, dtype=bool)
     is_employer[positions(pd.Series(employers), ctx.orgs.index)] = True
     h, o = e["human_at"].to_numpy(), e["org_at"].to_numpy()
-    keep = (h >= 0) & (o >= 0) & is_employer[np.maximum(o, 0)] & e["start_date"].notna().to_numpy()
+    keep = (h >= 0) & (o >= 0) & gather(is_employer, o, False) & e["start_date"].notna().to_numpy()
     emp = pd.DataFrame({"h": h[keep], "o": o[keep], "start": e["start_date"].to_numpy()[keep],
                         "end": e["end_date"].to_numpy()[keep]})
     per_human = np.unique(emp["h"].to_numpy() * n_orgs + emp["o"].to_numpy()) // n_orgs
@@ -154,7 +154,7 @@ def projection(ctx: Context) -> pd.DataFrame:
     # workers and the sponsors of their permits joined on positions (humans with no position have no permit)
     is_employer = np.zeros(len(ctx.orgs), dtype=bool)
     is_employer[positions(pd.Series(employers), ctx.orgs.index)] = True
-    e = ctx.employment[is_employer[np.maximum(ctx.employment["org_at"].to_numpy(), 0)] & (ctx.employment["org_at"] >= 0).to_numpy()]
+    e = ctx.employment[gather(is_employer, ctx.employment["org_at"].to_numpy(), False)]
     workers = _pairs(e, "human_at", "org_at", len(ctx.orgs))
     sponsors = _pairs(ctx.permits, "human_at", "sponsor_at", len(ctx.orgs)).rename(columns={"o": "s"})
     via = workers.merge(sponsors, on="h")

@@ -40,7 +40,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graphkit.arrowops import isin, positions
+from graphkit.arrowops import gather, isin, positions
 from graphkit.indicators.context import Context, shrunk_rate, surprising
 from graphkit.indicators.base import empty_reasons, reason_frame, tuples_by
 
@@ -99,7 +99,7 @@ def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFra
         group_of[positions(pd.Series(group.index), orgs)] = positions(pd.Series(group.to_numpy()), orgs)
     p = ctx.permits
     s, h = p["sponsor_at"].to_numpy(), p["human_at"].to_numpy()
-    g = np.where(s >= 0, group_of[np.maximum(s, 0)], -1)
+    g = gather(group_of, s, -1)
     known = (g >= 0) & (h >= 0)
     keys, inverse = np.unique(g[known] * n_humans + h[known], return_inverse=True)
     visit = np.bincount(inverse, weights=(p["permit_type"] == "VISIT").to_numpy(dtype=bool)[known], minlength=len(keys)) > 0
@@ -122,7 +122,7 @@ def _sponsored(ctx: Context, group: pd.Series) -> tuple[pd.DataFrame, pd.DataFra
     has_job = per_human[pair_h][row] > 0
     job = np.where(has_job, jobs[np.minimum(start[pair_h][row] + offset, max(len(jobs) - 1, 0))] if len(jobs) else -1, -1)
     org_at = np.where(has_job, e_o[np.maximum(job, 0)] if len(jobs) else -1, -1)
-    member_of = np.where(org_at >= 0, group_of[np.maximum(org_at, 0)], -1)
+    member_of = gather(group_of, org_at, -1)
     at_home = (member_of >= 0) & (member_of == pair_g[row])
     # staff who also work for their sponsor are its own, seconded or lent out, not a mill's clients
     home_pairs = np.zeros(len(keys), dtype=bool)
