@@ -155,7 +155,7 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
     company = orgs.drop(columns=["record", "individual"])
     reg = orgs["registration_no"].fillna("") if "registration_no" in orgs else pd.Series([""] * len(orgs))
     org_canon = run("organisations", org_ids, [hard_links(reg, settings.resolve_hub_limit, "registration_no")],
-                    company, organisations.MODEL, settings.resolve_organisation_threshold)
+                    company, organisations.MODEL, settings.resolve_organisation_threshold, organisations.named)
     organisation = pd.Series(org_canon, index=org_ids, dtype=object)
 
     # persons
