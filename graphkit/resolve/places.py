@@ -60,10 +60,11 @@ MODEL = Model(
     comparisons=(
         Comparison("street", "l.street IS NULL OR r.street IS NULL", (
             Level("exact", "l.street = r.street", 0.88, 0.002, tf="street"),
-            Level("spelling", f"jaro_winkler_similarity(l.road, r.road) >= 0.92 AND {_PARTS_AGREE} "
-                  f"AND NOT {_ONE_LANE}", 0.07, 0.01),
+            # the cheap tests first: random pairs (u is sampled on a million) mostly stop there
+            Level("spelling", f"NOT {_ONE_LANE} AND {_PARTS_AGREE} AND jaro_winkler_similarity(l.road, r.road) >= 0.92",
+                  0.07, 0.01),
             # one record names the gang (or blok) the house is in, the other only the road it leaves
-            Level("lane_left_out", f"jaro_winkler_similarity(l.road, r.road) >= 0.92 AND {_PARTS_AGREE}",
+            Level("lane_left_out", f"{_ONE_LANE} AND {_PARTS_AGREE} AND jaro_winkler_similarity(l.road, r.road) >= 0.92",
                   0.045, 0.01),
         )),
         Comparison("number", "l.number IS NULL OR r.number IS NULL", (
@@ -122,9 +123,17 @@ def place_records(addresses: pd.DataFrame) -> pd.DataFrame:
     rw = _extract(line, r"\brw (?P<v>\d+)")
     street = line.str.replace(r"\b(no|km) *\d+[0-9a-z]?\b.*$", "", regex=True).str.replace(r"\b(rt|rw) \d+", "", regex=True)
     street = street.str.replace(r" {2,}", " ", regex=True).str.strip()
-    block = _extract(street, r"\bblok (?P<v>[0-9a-z]+)")
-    lane = _extract(street, r"\b(?:gang|lorong) (?P<v>[0-9a-z][0-9a-z ]*?)(?: blok\b|$)")
-    road = street.str.replace(r"\b(gang|lorong|blok)\b.*$", "", regex=True).str.strip()
+
+    def blank(values: pd.Series) -> pd.Series:
+        return values.where(values.notna() & (values.astype(str) != ""), None)
+
+    # the street's parts, once per distinct street (one street holds many houses)
+    codes, streets = pd.factorize(street, use_na_sentinel=False)
+    streets = pd.Series(streets, dtype=street.dtype)
+    block, lane, road = (blank(part).to_numpy(object)[codes] for part in (
+        _extract(streets, r"\bblok (?P<v>[0-9a-z]+)"),
+        _extract(streets, r"\b(?:gang|lorong) (?P<v>[0-9a-z][0-9a-z ]*?)(?: blok\b|$)"),
+        streets.str.replace(r"\b(gang|lorong|blok)\b.*$", "", regex=True).str.strip()))
 
     def column(name):
         return addresses[name] if name in addresses else pd.Series([None] * len(addresses), index=addresses.index)
@@ -133,20 +142,17 @@ def place_records(addresses: pd.DataFrame) -> pd.DataFrame:
     lon = pd.to_numeric(column("longitude"), errors="coerce")
     city = normalise_cities(addresses["city"])
 
-    def blank(values: pd.Series) -> pd.Series:
-        return values.where(values.notna() & (values.astype(str) != ""), None)
-
     return pd.DataFrame({
         "unique_id": np.arange(len(addresses), dtype=np.int64),
         "line": line.to_numpy(),
         "street": blank(street).to_numpy(),
-        "road": blank(road).to_numpy(),
-        "lane": blank(lane).to_numpy(),
-        "block": blank(block).to_numpy(),
+        "road": road,
+        "lane": lane,
+        "block": block,
         "number": blank(number).to_numpy(),
         "rt_rw": blank(rt.fillna("") + "/" + rw.fillna("")).where(rt.notna() | rw.notna(), None).to_numpy(),
-        "rt": blank(rt).to_numpy(),
-        "rw": blank(rw).to_numpy(),
+        "rt": rt.to_numpy(object),  # digits where present: never blank
+        "rw": rw.to_numpy(object),
         "village": blank(_words(column("village"))).to_numpy(),
         "district": blank(_words(column("district"))).to_numpy(),
         "city": blank(city).to_numpy(),
