@@ -130,3 +130,15 @@ def test_place_records_split_the_street_into_road_lane_and_blok():
     assert r["road"].tolist() == ["jalan bangau", "perum griya"]
     assert r["lane"].iloc[0] == "kamboja" and pd.isna(r["lane"].iloc[1])
     assert r["block"].iloc[1] == "b" and r["rt"].iloc[1] == "1" and pd.isna(r["rw"].iloc[1])
+
+
+def test_a_geocoders_fallback_point_on_many_streets_does_not_split_a_hotel():
+    # the village's centre stands in for the fix of records the geocoder could not place: it is
+    # kilometres from the hotel, and shared with houses on other streets
+    centre = (-2.9500, 104.7300)
+    rows = [(f"H{i}", "Jl. Kolonel Atmo No. 12", "Sungai Pangeran", "Palembang", -2.98010, 104.75520) for i in range(4)]
+    rows += [(f"G{i}", "Jl. Kolonel Atmo No. 12", "Sungai Pangeran", "Palembang", *centre) for i in range(3)]
+    rows += [(f"X{i}", f"Jl. {STREETS[i]} Dalam No. {i + 1}", "Sungai Pangeran", "Palembang", *centre) for i in range(3)]
+    got = places(rows)
+    assert got[[r[0] for r in rows[:7]]].nunique() == 1
+    assert got[[r[0] for r in rows[7:]]].nunique() == 3

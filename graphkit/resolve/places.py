@@ -140,6 +140,11 @@ def place_records(addresses: pd.DataFrame) -> pd.DataFrame:
 
     lat = pd.to_numeric(column("latitude"), errors="coerce")
     lon = pd.to_numeric(column("longitude"), errors="coerce")
+    # one fix on houses of more than two streets (a corner house has two) is a geocoder's fallback,
+    # the centre of a kelurahan or a city, not a house: no evidence either way
+    fixes = pd.DataFrame({"lat": lat.to_numpy(float), "lon": lon.to_numpy(float), "street": codes})
+    fallback = (fixes.groupby(["lat", "lon"])["street"].transform("nunique") > 2).to_numpy()
+    lat, lon = lat.where(~fallback), lon.where(~fallback)
     city = normalise_cities(addresses["city"])
 
     return pd.DataFrame({
