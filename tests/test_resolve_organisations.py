@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from graphkit.config import Settings
 from graphkit.resolve import resolve
 from graphkit.resolve.organisations import rare_words
 from tests.test_resolve import frame
@@ -52,3 +53,21 @@ def test_a_common_word_is_not_a_rare_word_however_often_one_company_files():
     rare = rare_words(names, limit=3, share=1.0)
     assert rare.iloc[0] == "philips" and rare.iloc[-1] is None
     assert rare_words(names, limit=3, share=0.1).isna().all()  # eight names are too few to call a word rare
+
+
+def test_companies_sharing_a_phone_and_an_office_but_not_a_name_stay_several():
+    # a shell network (or a corporate group's head office): the shared contact details corroborate
+    # each company's sponsor and employer rows, never join the companies
+    tables = {
+        "addresses": frame("address_id,line,city\nA1,Jl. Demang Lebar Daun No. 7,Palembang\n"
+                           "A2,Jl. Merdeka No. 2,Palembang\n"),
+        "employers": frame("employer_id,name,phone,address_id\nE1,PT Griya Plantation Group,0711633639,A1\n"
+                           "E2,PT Eka Energi Kencana,(0711) 633639,A1\nE3,CV Tri Kencana Sentosa,0711-633639,A1\n"),
+        "sponsors": frame("sponsor_id,sponsor_type,name,phone,address_id\nS1,COMPANY,Griya Plantation Group PT,0711633639,A1\n"
+                          "S2,COMPANY,Eka Energi Kencana PT,0711-633639,A2\nS3,COMPANY,CV. TRI KENCANA SENTOSA,,A1\n"),
+        "persons": frame(NO_PERSONS),
+    }
+    # even at a lenient threshold, where phone and office alone outweigh two names
+    org = resolve(tables, Settings(resolve_organisation_threshold=0.05)).organisation
+    assert [org[f"employers:E{i}"] == org[f"sponsors:S{i}"] for i in (1, 2, 3)] == [True] * 3
+    assert len({org["employers:E1"], org["employers:E2"], org["employers:E3"]}) == 3

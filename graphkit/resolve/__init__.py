@@ -121,7 +121,7 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
     frames, models = [], {}
 
     def run(kind: str, source_ids: np.ndarray, hard: list[Links], records: pd.DataFrame | None,
-            model: Model, threshold: float) -> np.ndarray:
+            model: Model, threshold: float, consistent=None) -> np.ndarray:
         parts = list(hard)
         if records is not None and len(records) > 1:
             found = link(records, model, threshold, train_min_records=settings.resolve_train_min_records,
@@ -137,6 +137,9 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
         parts.append(same)
         links = Links.concat(parts)
         keep = links.matched_on == "judgement"
+        if consistent is not None:
+            links = consistent(links, keep)
+            keep = links.matched_on == "judgement"
         links = cut(len(source_ids), links, apart, keep)
         frame = entity_frame(_TYPES_OF[kind][0], source_ids, links)
         frames.append(frame)
@@ -151,8 +154,9 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
     addr_records = places.place_records(addr)
     line_key = pd.Series(addr_records["line"].astype(str) + "|" + addr_records["village"].fillna("").astype(str)
                          + "|" + addr_records["city"].fillna("").astype(str))
-    address_canon = run("addresses", addr_ids, [hard_links(line_key, None, "line_village_and_city")], addr_records,
-                        places.MODEL, settings.resolve_address_threshold)
+    address_canon = run("addresses", addr_ids, [hard_links(line_key, None, places.LINE_RULE)], addr_records,
+                        places.MODEL, settings.resolve_address_threshold,
+                        lambda links, keep: places.consistent(addr_records, links, keep))
     address = pd.Series(address_canon, index=addr["address_id"].to_numpy(), dtype=object)
 
     # organisations
@@ -162,7 +166,7 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
     company = orgs.drop(columns=["record", "individual"])
     reg = orgs["registration_no"].fillna("") if "registration_no" in orgs else pd.Series([""] * len(orgs))
     org_canon = run("organisations", org_ids, [hard_links(reg, settings.resolve_hub_limit, "registration_no")],
-                    company, organisations.MODEL, settings.resolve_organisation_threshold)
+                    company, organisations.MODEL, settings.resolve_organisation_threshold, organisations.named)
     organisation = pd.Series(org_canon, index=org_ids, dtype=object)
 
     # persons

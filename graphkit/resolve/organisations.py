@@ -8,7 +8,10 @@ over distinct names, so a generic ``Jaya`` or ``Industries`` weighs nothing); th
 (one edit), the phone's digits and the place (the same canonical address, or the same city; two
 cities weigh strongly against). Blocking finds typo'd and reworded names on their first words,
 their first and last letters, their rare word and one-word names against names they begin.
-Individual sponsors are people, not companies: never merged here.
+Individual sponsors are people, not companies: never merged here. A shared phone or address
+corroborates a name or a registration number and never replaces them (:func:`named`): companies
+with different names that share a phone and an office are a corporate group or a shell network,
+several companies either way, and the indicators must see them as several.
 
 >>> rare_words(pd.Series(["asml netherlands", "asml holland", "sinar jaya"]), share=1.0).tolist()
 ['asml', 'asml', None]
@@ -19,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from graphkit.resolve.entities import Links
 from graphkit.resolve.linkage import Comparison, Level, Model
 from graphkit.resolve.normalise import normalise_cities, normalise_companies, normalise_documents, normalise_phones
 
@@ -96,6 +100,22 @@ MODEL = Model(
 
 
 _GENERIC = frozenset(GENERIC_WORDS)
+
+
+def named(links: Links, keep: np.ndarray) -> Links:
+    """``links`` without the model's links on which neither the name nor the registration number
+    agreed (shared contact details alone); hard links and judgements (``keep``) stay.
+
+    >>> links = Links(np.array([0, 2]), np.array([1, 3]), np.array([0.99, 0.97]),
+    ...               np.array(["name:exact;phone:exact", "phone:exact;place:same_address"], dtype=object))
+    >>> named(links, np.zeros(2, dtype=bool)).left.tolist()
+    [0]
+    """
+    on = pd.Series(links.matched_on, dtype=object).fillna("")
+    model = (on.str.contains(":", regex=False) | (on == "")).to_numpy()  # hard links carry a bare label
+    agreed = on.str.contains(r"(?:^|;)(?:name|registration_no):", regex=True).to_numpy()
+    alive = keep | ~model | agreed
+    return Links(links.left[alive], links.right[alive], links.probability[alive], links.matched_on[alive])
 
 
 def rare_words(names: pd.Series, limit: int = RARE_WORD_NAMES, share: float = RARE_WORD_SHARE) -> pd.Series:
