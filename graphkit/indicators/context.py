@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphkit.arrowops import positions
+from graphkit.arrowops import gather, positions
 from graphkit.resolve import Resolution, normalise_documents, resolve
 from graphkit.schema import load_schema
 
@@ -218,12 +218,10 @@ def _humans(index: pd.Index, permits: pd.DataFrame, movements: pd.DataFrame) -> 
 def _gather(values: pd.Series, at: np.ndarray, rows: pa.Array):
     """``values`` at rows ``at`` (-1: missing), strings through Arrow, dates through numpy."""
     if values.dtype.kind == "M":
-        out = values.to_numpy()[np.maximum(at, 0)]
-        out[at < 0] = np.datetime64("NaT")
-        return out
+        return gather(values.to_numpy(), at, np.datetime64("NaT"))
     if isinstance(values.dtype, pd.StringDtype):
         return pd.Series(pc.take(pa.Array.from_pandas(values), rows), dtype=values.dtype).array
-    return pd.Series(values.to_numpy(dtype=object)[np.maximum(at, 0)]).where(at >= 0, None).to_numpy()
+    return gather(values.to_numpy(dtype=object), at, None)
 
 
 def _orgs(tables: dict[str, pd.DataFrame], res: Resolution) -> tuple[pd.DataFrame, pd.DataFrame]:
