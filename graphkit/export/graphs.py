@@ -100,6 +100,7 @@ class _Index:
     rels: tuple[RelationshipSet, ...]
     labels: tuple[str, ...]
     offsets: np.ndarray
+    frames: dict[str, pd.DataFrame]
     keys: dict[str, pd.Index]
     key_arrays: dict[str, pa.ChunkedArray]
     indptr: np.ndarray
@@ -114,12 +115,33 @@ class _Index:
     def size(self) -> int:
         return int(self.offsets[-1])
 
-    def code(self, node_id: str) -> int | None:
-        label, _, key = node_id.partition(":")
-        if label not in self.keys:
-            return None
-        pos = self.keys[label].get_indexer([key])[0]
-        return None if pos < 0 else int(self.offsets[self.labels.index(label)] + pos)
+    def codes(self, node_ids: Sequence[str]) -> list[int | None]:
+        """The code of each node id (``None``: not in the index), one lookup per label."""
+        out: list[int | None] = [None] * len(node_ids)
+        by_label: dict[str, list[int]] = {}
+        for i, node_id in enumerate(node_ids):
+            by_label.setdefault(node_id.partition(":")[0], []).append(i)
+        for label, at in by_label.items():
+            if label not in self.keys:
+                continue
+            found = self.keys[label].get_indexer([node_ids[i].partition(":")[2] for i in at]).tolist()
+            offset = int(self.offsets[self.labels.index(label)])
+            for i, pos in zip(at, found):
+                if pos >= 0:
+                    out[i] = offset + pos
+        return out
+
+    def props(self, codes: np.ndarray, node_ids: Sequence[str]) -> dict[str, dict]:
+        """Properties of the nodes ``codes`` (with ids ``node_ids``), read by position from the node
+        sets the index was built on."""
+        block = np.searchsorted(self.offsets, codes, side="right") - 1
+        out: dict[str, dict] = {}
+        ids = np.array(node_ids, dtype=object)
+        for b in np.unique(block).tolist():
+            at = block == b
+            label = self.labels[b]
+            out.update(zip(ids[at].tolist(), _records(self.frames[label], codes[at] - self.offsets[b])))
+        return out
 
     def node_ids(self, codes: np.ndarray) -> list[str]:
         block = np.searchsorted(self.offsets, codes, side="right") - 1
@@ -147,15 +169,17 @@ def _index(store) -> _Index:
     """The adjacency index of ``store``, rebuilt only when its relationship frames change."""
     rels = tuple(r for r in store.relationship_sets() if len(r.frame))
     cached = _INDEXES.get(store)
-    if cached is not None and [id(r.frame) for r in cached.rels] == [id(r.frame) for r in rels]:
+    if (cached is not None and [id(r.frame) for r in cached.rels] == [id(r.frame) for r in rels]
+            and all(store.node_set(label).frame is frame for label, frame in cached.frames.items())):
         return cached
     types = load_schema().relationship_types
     labels = tuple(dict.fromkeys(lab for r in rels for lab in (r.start_label, r.end_label)))
     # node codes follow each label's node set; relationship ends are looked up there (Arrow's
     # index_in), so no concatenated copy of every key column is ever made
-    keys = {}
+    keys, frames = {}, {}
     for label in labels:
         nodes = store.node_set(label)
+        frames[label] = nodes.frame
         keys[label] = pd.Index(nodes.frame[nodes.key])
     offsets = np.concatenate([[0], np.cumsum([len(keys[lab]) for lab in labels])]).astype(np.int64)
     starts, ends, sets, rows, tcodes = [], [], [], [], []
@@ -174,6 +198,7 @@ def _index(store) -> _Index:
         rels=rels,
         labels=labels,
         offsets=offsets,
+        frames=frames,
         keys=keys,
         key_arrays={label: _arrow_frame(store.node_set(label).frame).column(store.node_set(label).key) for label in labels},
         indptr=np.concatenate([[0], np.cumsum(np.bincount(src, minlength=int(offsets[-1])))]).astype(np.int64),
@@ -201,27 +226,45 @@ def _plain(value):
     return str(value)
 
 
-def _take(values: pa.ChunkedArray, rows) -> pa.Array:
+def _take(values: pa.ChunkedArray, rows, parts: dict | None = None) -> pa.Array:
     """``values.take(rows)``, chunk by chunk.
 
     Arrow's ``take`` on a chunked array joins every chunk first: a copy of the whole column per
     call, tens of milliseconds for a million rows read in 1 MiB blocks, where a page wants a few
-    hundred rows.
+    hundred rows. ``parts`` keeps the split of ``rows`` over each chunk layout seen, for the
+    other columns of the same table.
 
     >>> _take(pa.chunked_array([["a", "b"], [], ["c"]]), [2, 0, 1]).to_pylist()
     ['c', 'a', 'b']
     """
-    rows = np.asarray(rows, dtype=np.int64)
-    if values.num_chunks == 1:
-        return values.chunk(0).take(pa.array(rows))
-    bounds = np.cumsum([0] + [len(c) for c in values.chunks])
-    chunk = np.searchsorted(bounds, rows, side="right") - 1
-    order = np.argsort(chunk, kind="stable")
-    pieces = [values.chunk(c).take(pa.array(rows[order[chunk[order] == c]] - bounds[c]))
-              for c in np.unique(chunk).tolist()] or [pa.array([], values.type)]
-    back = np.empty(len(rows), dtype=np.int64)
-    back[order] = np.arange(len(rows))
-    return pa.concat_arrays(pieces).take(pa.array(back))
+    parts = {} if parts is None else parts
+    layout = tuple(len(c) for c in values.chunks)
+    if layout not in parts:
+        rows = np.asarray(rows, dtype=np.int64)
+        if values.num_chunks == 1:
+            parts[layout] = None, pa.array(rows)
+        else:
+            bounds = np.cumsum([0, *layout])
+            chunk = np.searchsorted(bounds, rows, side="right") - 1
+            order = np.argsort(chunk, kind="stable")
+            pieces = [(c, pa.array(rows[order[chunk[order] == c]] - bounds[c])) for c in np.unique(chunk).tolist()]
+            back = np.empty(len(rows), dtype=np.int64)
+            back[order] = np.arange(len(rows))
+            parts[layout] = pieces, pa.array(back)
+    pieces, at = parts[layout]
+    if pieces is None:
+        return values.chunk(0).take(at)
+    taken = [values.chunk(c).take(part) for c, part in pieces] or [pa.array([], values.type)]
+    return pa.concat_arrays(taken).take(at)
+
+
+def _plain_list(values: pa.Array) -> list:
+    """:func:`_plain` of every value, without a Python call per text or number."""
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return values.to_pylist()
+    if pa.types.is_floating(values.type):
+        return [None if v is None or v != v else v for v in values.to_pylist()]
+    return [_plain(v) for v in values.to_pylist()]
 
 
 def _records(frame: pd.DataFrame, rows, drop: Sequence[str] = ()) -> list[dict]:
@@ -231,9 +274,15 @@ def _records(frame: pd.DataFrame, rows, drop: Sequence[str] = ()) -> list[dict]:
     milliseconds per call, and a graph page makes a dozen calls on million-row frames.
     """
     table = _arrow_frame(frame)
-    taken = pa.table({name: _take(column, rows) for name, column in zip(table.column_names, table.columns)})
-    return [{k: v for k, v in ((k, _plain(v)) for k, v in row.items() if k not in drop) if v is not None}
-            for row in taken.to_pylist()]
+    parts: dict = {}
+    names, columns = [], []
+    for name, column in zip(table.column_names, table.columns):
+        if name not in drop:
+            names.append(name)
+            columns.append(_plain_list(_take(column, rows, parts)))
+    if not names:
+        return [{} for _ in range(len(rows))]
+    return [{k: v for k, v in zip(names, row) if v is not None} for row in zip(*columns)]
 
 
 def _column(frame: pd.DataFrame, name: str, rows) -> list:
@@ -328,7 +377,7 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
     index = _index(store)
     seeds = list(dict.fromkeys(seeds))
     props = {}
-    codes = {s: index.code(s) for s in seeds}
+    codes = dict(zip(seeds, index.codes(seeds)))
     isolated = [s for s, c in codes.items() if c is None]
     props.update(_node_props(store, isolated))  # raises for seeds that are not in the store at all
     seed_codes = np.array(sorted({c for c in codes.values() if c is not None}), dtype=np.int64)
@@ -365,7 +414,7 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
     is_kept = np.zeros(index.size, dtype=bool)
     is_kept[kept] = True
     kept_ids = index.node_ids(kept)
-    props.update(_node_props(store, kept_ids))
+    props.update(index.props(kept, kept_ids))
 
     graph = nx.MultiDiGraph(found=len(nodes) + len(isolated), shown=len(kept) + len(isolated), hops=hops, cap=cap)
     for node_id, h in [(s, 0) for s in isolated] + list(zip(kept_ids, hop[kept].tolist())):
@@ -392,7 +441,15 @@ def _in_id_order(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     row order (which the store's codes follow) must not reach the page, its layout or its bytes."""
     out = nx.MultiDiGraph(**graph.graph)
     out.add_nodes_from(sorted(graph.nodes(data=True), key=lambda n: n[0]))
-    edges = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], json.dumps(e[2], sort_keys=True, default=str)))
+    edges = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))
+    # edges between the same two nodes by their properties: a stable sort on the ends and then on
+    # the properties within each run of equal ends orders as one sort on all three
+    start = 0
+    for end in range(1, len(edges) + 1):
+        if end == len(edges) or edges[end][:2] != edges[start][:2]:
+            if end - start > 1:
+                edges[start:end] = sorted(edges[start:end], key=lambda e: json.dumps(e[2], sort_keys=True, default=str))
+            start = end
     out.add_edges_from(edges)
     return out
 
