@@ -100,8 +100,7 @@ def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Inde
     for c in table.columns:
         s = frame[c.name]
         if c.type == "date":
-            ok = s.str.match(_DATE, na=False)
-            parsed = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
+            parsed = _per_value(s, _parse_dates)
             verdicts.fail(s.notna() & parsed.isna(), "bad_type", c.name, s)
             typed[c.name] = parsed
         elif c.type == "float":
@@ -130,13 +129,12 @@ def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Inde
     for earlier, later in table.order:
         verdicts.fail(typed[later] < typed[earlier], "bad_range", later, frame[later])
 
-    key_frame = frame[list(table.key)].fillna("")
-    dup = key_frame[verdicts.open].duplicated(keep="first").reindex(frame.index, fill_value=False)
+    dup = _repeats([frame[k] for k in table.key], verdicts.open)
     verdicts.fail(
         dup,
         "duplicate_key",
         table.key[0] if len(table.key) == 1 else "+".join(table.key),
-        _joined(key_frame[dup]).reindex(frame.index),
+        _joined(frame[list(table.key)][dup].fillna("")).reindex(frame.index),
     )
 
     for c in table.references:
@@ -158,6 +156,47 @@ def validate_table(raw: RawTable, table: Table, accepted_keys: dict[str, pd.Inde
         )
         rejects = pd.concat([shape, rejects]).sort_values("row_number", kind="stable")
     return accepted, rejects.reset_index(drop=True)
+
+
+def _parse_dates(s: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` cells as dates; any other cell missing."""
+    return pd.to_datetime(s.where(s.str.match(_DATE, na=False)), format="%Y-%m-%d", errors="coerce")
+
+
+def _per_value(s: pd.Series, convert) -> pd.Series:
+    """``convert(s)`` for a cell-by-cell ``convert``, run once per distinct cell: a million dates
+    hold a few thousand days. The distinct cells keep a missing one when ``s`` has one, so the
+    result's type is the one ``convert`` gives ``s`` itself."""
+    codes, uniques = pd.factorize(s)
+    if not len(uniques):
+        return convert(s)
+    values = pd.Series(uniques, dtype=s.dtype)
+    if (codes < 0).any():
+        values = pd.concat([values, pd.Series([None], dtype=s.dtype)], ignore_index=True)
+        codes = np.where(codes < 0, len(values) - 1, codes)
+    return pd.Series(convert(values).to_numpy()[codes], index=s.index)
+
+
+def _repeats(columns: list[pd.Series], among: np.ndarray) -> np.ndarray:
+    """Which of the rows ``among`` repeat the key (one cell per column, missing as empty) of an
+    earlier row ``among``: ``DataFrame.duplicated(keep="first")`` on those rows, with Arrow's
+    hashing of whole columns and the cells' numbers combined in numpy."""
+    key = np.zeros(len(among), dtype=np.int64)
+    span = 1
+    for column in columns:
+        cells = pa.array(column.astype(pd.StringDtype("pyarrow")).array)
+        cells = pc.fill_null(cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells, "")
+        codes = pc.dictionary_encode(cells).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        width = int(codes.max(initial=0)) + 1
+        if span * width >= 2**62:  # renumbered densely first, so the product cannot overflow
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64)
+            span = int(key.max(initial=0)) + 1
+        key, span = key * width + codes, span * width
+    at = np.flatnonzero(among)
+    repeated = np.zeros(len(among), dtype=bool)
+    repeated[at] = True
+    repeated[at[np.unique(key[at], return_index=True)[1]]] = False
+    return repeated
 
 
 def _joined(keys: pd.DataFrame) -> pd.Series:
