@@ -78,9 +78,12 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 def _safe_column(column: pd.Series) -> pd.Series:
     """:func:`_safe_cell` over ``column``; when every value is text, only over the cells Arrow finds
     starting like a formula (a million ids hold a handful)."""
-    if pd.api.types.infer_dtype(column, skipna=True) != "string":
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        cells = pa.array(column.array)  # Arrow's own strings: no Python object per cell
+    elif pd.api.types.infer_dtype(column, skipna=True) == "string":
+        cells = pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    else:
         return column.map(_safe_cell)
-    cells = pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
     risky = pc.fill_null(pc.match_substring_regex(cells, _FORMULA.pattern), False).to_numpy(zero_copy_only=False)
     if not risky.any():
         return column
