@@ -350,3 +350,19 @@ def test_graph_pages_are_byte_identical_whatever_the_row_order(tmp_path: Path, m
     assert len(pages["a"]) >= 10
     assert sum(b"and " in page or b"More:" in page for page in pages["a"].values()) >= 3, "the cap is exercised"
     assert pages["a"] == pages["b"] == pages["c"]
+
+
+def test_edges_between_the_same_nodes_are_ordered_by_their_properties():
+    """Parallel relationships come out in the order of one sort on (start, end, properties)."""
+    from graphkit.export.graphs import _in_id_order
+
+    g = nx.MultiDiGraph()
+    for source in ("REPORT", "INSPECTION", "PAYROLL"):
+        g.add_edge("Person:P2", "Employer:E1", type="EMPLOYED_BY", source=source)
+    g.add_edge("Person:P1", "Employer:E1", type="EMPLOYED_BY", source="REPORT")
+    g.add_edge("Person:P2", "Address:A1", type="RESIDES_AT")
+    edges = [(u, v, d["type"], d.get("source")) for u, v, d in _in_id_order(g).edges(data=True)]
+    assert edges == [("Person:P1", "Employer:E1", "EMPLOYED_BY", "REPORT"), ("Person:P2", "Address:A1", "RESIDES_AT", None),
+                     ("Person:P2", "Employer:E1", "EMPLOYED_BY", "INSPECTION"),
+                     ("Person:P2", "Employer:E1", "EMPLOYED_BY", "PAYROLL"),
+                     ("Person:P2", "Employer:E1", "EMPLOYED_BY", "REPORT")]

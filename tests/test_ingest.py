@@ -161,3 +161,28 @@ def test_any_persons_file_accounts_for_every_row(tmp_path_factory, rows):
     accepted = data.tables["persons"]
     assert accepted["person_id"].is_unique and accepted["full_name"].notna().all()
     assert accepted["sex"].dropna().isin(["M", "F", "X"]).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "", None]), st.sampled_from(["x", "y", None])), max_size=30),
+       st.randoms(use_true_random=False))
+def test_repeated_keys_are_found_as_pandas_finds_them(rows, rnd):
+    """``_repeats`` against ``DataFrame.duplicated(keep="first")`` on the open rows, missing as empty."""
+    from graphkit.ingest.validate import _repeats
+
+    frame = pd.DataFrame(rows, columns=["k1", "k2"], dtype="str") if rows else pd.DataFrame({"k1": [], "k2": []}, dtype="str")
+    among = pd.Series([rnd.random() < 0.8 for _ in range(len(frame))], dtype=bool).to_numpy()
+    expected = frame[among].fillna("").duplicated(keep="first").reindex(frame.index, fill_value=False).to_numpy()
+    assert _repeats([frame["k1"], frame["k2"]], among).tolist() == expected.tolist()
+    single = frame[among][["k1"]].fillna("").duplicated(keep="first").reindex(frame.index, fill_value=False)
+    assert _repeats([frame["k1"]], among).tolist() == single.tolist()
+
+
+@pytest.mark.parametrize("cells", [["2026-01-02", "2026-02-30", None, "2026-01-02", "x"], ["2026-01-02", "2026-01-02"],
+                                   [None, None], ["bad"], []])
+def test_dates_parsed_once_per_distinct_cell_equal_a_parse_of_every_cell(cells):
+    from graphkit.ingest.validate import _parse_dates, _per_value
+
+    s = pd.Series(cells, dtype="str", index=pd.RangeIndex(1, len(cells) + 1))
+    once, every = _per_value(s, _parse_dates), _parse_dates(s)
+    pd.testing.assert_series_equal(once, every, check_names=False)
