@@ -88,6 +88,31 @@ POOL_PAGES = 16  # pages per worker process worth its start
 # neighbourhood
 
 
+class _Blanks:
+    """Node-sized arrays, each of one fill value, kept from page to page of one index: a page says
+    where it wrote (:meth:`wrote`) and :meth:`restore` puts the fill back there. At a million persons
+    a fresh set per page is over 100 MB to allocate and fault in, more than the page's own work."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.arrays: dict[str, tuple[np.ndarray, object]] = {}
+        self.written: list[tuple[str, np.ndarray]] = []
+
+    def get(self, name: str, dtype, fill) -> np.ndarray:
+        if name not in self.arrays:
+            self.arrays[name] = np.full(self.size, fill, dtype=dtype), fill
+        return self.arrays[name][0]
+
+    def wrote(self, name: str, at: np.ndarray) -> None:
+        self.written.append((name, at))
+
+    def restore(self) -> None:
+        for name, at in self.written:
+            values, fill = self.arrays[name]
+            values[at] = fill
+        self.written.clear()
+
+
 @dataclass(frozen=True)
 class _Index:
     """The store's relationships as a compressed adjacency over integer node codes.
@@ -110,6 +135,7 @@ class _Index:
     edge_row: np.ndarray
     edge_type: np.ndarray
     types: tuple[str, ...]
+    blanks: _Blanks
 
     @property
     def size(self) -> int:
@@ -208,6 +234,7 @@ def _index(store) -> _Index:
         edge_row=np.concatenate(rows) if rels else np.zeros(0, np.int64),
         edge_type=np.concatenate(tcodes) if rels else np.zeros(0, np.int8),
         types=types,
+        blanks=_Blanks(int(offsets[-1])),
     )
     _INDEXES[store] = index
     return index
@@ -375,6 +402,16 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
     {'relationship': 'EMPLOYED_BY', 'count': 6, 'by_label': 'Person 6'}
     """
     index = _index(store)
+    try:
+        return _neighbourhood(index, store, seeds, hops, cap, risk)
+    finally:
+        index.blanks.restore()
+
+
+def _neighbourhood(index: _Index, store, seeds: Sequence[str], hops: int, cap: int,
+                   risk: Mapping[str, float] | None) -> nx.MultiDiGraph:
+    """:func:`neighbourhood` on the store's ``index``, in its blank arrays."""
+    blanks = index.blanks
     seeds = list(dict.fromkeys(seeds))
     props = {}
     codes = dict(zip(seeds, index.codes(seeds)))
@@ -382,8 +419,9 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
     props.update(_node_props(store, isolated))  # raises for seeds that are not in the store at all
     seed_codes = np.array(sorted({c for c in codes.values() if c is not None}), dtype=np.int64)
 
-    hop = np.full(index.size, -1, dtype=np.int16)
+    hop = blanks.get("hop", np.int16, -1)
     hop[seed_codes] = 0
+    blanks.wrote("hop", seed_codes)
     reached = [seed_codes]
     frontier = seed_codes
     for h in range(1, hops + 1):
@@ -392,6 +430,7 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
         if not len(frontier):
             break
         hop[frontier] = h
+        blanks.wrote("hop", frontier)
         reached.append(frontier)
     nodes = np.concatenate(reached)
     limit = max(cap - len(isolated), len(seed_codes))
@@ -400,8 +439,9 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
         reached_ids = index.node_ids(nodes)
         by_id = np.empty(len(nodes), dtype=np.int64)
         by_id[np.argsort(np.array(reached_ids, dtype=object), kind="stable")] = np.arange(len(nodes))
-        id_rank = np.full(index.size, -1, dtype=np.int64)
+        id_rank = blanks.get("id_rank", np.int64, -1)
         id_rank[nodes] = by_id
+        blanks.wrote("id_rank", nodes)
         degree = index.indptr[nodes + 1] - index.indptr[nodes]
         weight = np.zeros(len(nodes))
         if risk:
@@ -411,8 +451,9 @@ def neighbourhood(store, seeds: Sequence[str], hops: int = 2, cap: int = 300,
     else:
         kept, cut = nodes, nodes[:0]
 
-    is_kept = np.zeros(index.size, dtype=bool)
+    is_kept = blanks.get("is_kept", bool, False)
     is_kept[kept] = True
+    blanks.wrote("is_kept", kept)
     kept_ids = index.node_ids(kept)
     props.update(index.props(kept, kept_ids))
 
@@ -466,8 +507,10 @@ def _add_more_nodes(graph: nx.MultiDiGraph, index: _Index, hop: np.ndarray, is_k
     first = np.concatenate([[True], node[1:] != node[:-1]])
     node, parent, ptype = node[first], nbr[first], index.edge_type[eid[first]].astype(np.int64)
 
-    group = np.full(index.size, -1, dtype=np.int64)  # relationship type of the cut
-    anchor = np.full(index.size, -1, dtype=np.int64)  # kept node it was cut from
+    group = index.blanks.get("group", np.int64, -1)  # relationship type of the cut
+    anchor = index.blanks.get("anchor", np.int64, -1)  # kept node it was cut from
+    index.blanks.wrote("group", node)
+    index.blanks.wrote("anchor", node)
     for h in np.unique(hop[node]).tolist():
         at = hop[node] == h
         d, p, t = node[at], parent[at], ptype[at]
