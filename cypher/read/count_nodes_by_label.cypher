@@ -1,5 +1,6 @@
 // purpose: how many nodes carry each label (from the count store, no scan)
-CALL db.stats.retrieve('GRAPH COUNTS') YIELD data
+// :param section => "GRAPH COUNTS"
+CALL db.stats.retrieve($section) YIELD data
 UNWIND data.nodes AS row
 WITH row
 WHERE row.label IS NOT NULL

@@ -1,5 +1,6 @@
 // purpose: how many relationships there are of each type (from the count store, no scan)
-CALL db.stats.retrieve('GRAPH COUNTS') YIELD data
+// :param section => "GRAPH COUNTS"
+CALL db.stats.retrieve($section) YIELD data
 UNWIND data.relationships AS row
 WITH row
 WHERE row.relationshipType IS NOT NULL AND row.startLabel IS NULL AND row.endLabel IS NULL

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import neo4j
 import numpy as np
 import pandas as pd
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import AuthError, ClientError, ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 from pydantic import SecretStr
 from tqdm.auto import tqdm
 
@@ -232,28 +232,34 @@ class Neo4jStore:
         with ThreadPoolExecutor(_WRITERS) as pool:
             list(pool.map(lambda name: with_retries(lambda: self._run(query(name))), names("schema")))
 
-    def _write_batch(self, statement: str, rows: list[dict], **params) -> None:
-        """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`)."""
-        def attempt() -> None:
+    def _write_batch(self, statement: str, rows: list[dict], fallback: str | None = None, **params) -> None:
+        """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`);
+        if it breaks a uniqueness constraint and there is a `fallback` statement, that one instead."""
+        def attempt(text: str) -> None:
             with self.driver.session(database=self.database) as session, session.begin_transaction() as tx:
-                tx.run(statement, rows=rows, **params).consume()
+                tx.run(text, rows=rows, **params).consume()
                 tx.commit()
 
-        with_retries(attempt)
+        try:
+            with_retries(lambda: attempt(statement))
+        except ConstraintError:
+            if fallback is None:
+                raise
+            with_retries(lambda: attempt(fallback))
 
-    def _write_all(self, jobs: list[tuple[str, list[list[dict]]]], what: str) -> None:
-        """Run ``(statement, [batch, ...])`` jobs on parallel sessions; each inner list of batches
-        runs in order on one worker, the lists concurrently."""
-        total = sum(len(b) for _, lanes in jobs for lane in lanes for b in lane)
+    def _write_all(self, jobs: list[tuple], what: str) -> None:
+        """Run ``(statement, [[batch, ...], ...], fallback, params)`` jobs on parallel sessions; each
+        inner list of batches runs in order on one worker, the lists concurrently."""
+        total = sum(len(b) for job in jobs for lane in job[1] for b in lane)
         bar = tqdm(total=total, desc=what, unit="rows", disable=not self.progress, leave=False)
 
-        def run_lane(statement: str, lane: list[list[dict]]) -> None:
+        def run_lane(statement: str, lane: list[list[dict]], fallback: str | None, params: dict) -> None:
             for batch in lane:
-                self._write_batch(statement, batch)
+                self._write_batch(statement, batch, fallback, **params)
                 bar.update(len(batch))
 
         with ThreadPoolExecutor(_WRITERS) as pool:
-            for future in [pool.submit(run_lane, st, lane) for st, lanes in jobs for lane in lanes]:
+            for future in [pool.submit(run_lane, st, lane, fb, params) for st, lanes, fb, params in jobs for lane in lanes]:
                 future.result()
         bar.close()
 
@@ -295,30 +301,42 @@ class Neo4jStore:
         """Constraints first, then every node set (all labels at once), then one relationship set
         after another, each on parallel sessions.
 
-        Node batches of distinct keys never wait on each other. A relationship set is
-        split by its start node into one lane per writer, so no two concurrent transactions touch
-        the same start node, and every batch takes its end nodes in key order, so transactions that
-        share an end node (a sponsor of thousands) queue behind each other and cannot deadlock.
+        Node batches of distinct keys never wait on each other; a label with no node yet is written
+        by ``CREATE`` (no look-up first), a batch that meets a node of its keys (a load running
+        beside) by its ``MERGE``. A relationship set is split into one lane per writer by its hub
+        side, the side with fewer nodes (a sponsor of thousands of permits), so no two concurrent
+        transactions touch the same hub, and every batch takes the other side in key order, so
+        transactions that share such a node queue behind each other and cannot deadlock.
         """
         started = time.perf_counter()
         self.create_constraints()
+        present = self.node_counts()
         stats = LoadStats(backend=self.backend)
         jobs = []
         for label, ns in node_sets(tables, self.schema).items():
             rows = [{"key": p[ns.key], "props": p} for p in _records(ns.frame)]
-            jobs.append((query(f"load/merge_{ns.name}"), [[b] for b in _batches(rows, self.batch_size)]))
+            merge = query(f"load/merge_{ns.name}")
+            batches = [[b] for b in _batches(rows, self.batch_size)]
+            if present.get(label):
+                jobs.append((merge, batches, None, {}))
+            else:  # nothing to merge with: CREATE, the constraint still refusing a second node of a key
+                jobs.append((query("load/create_nodes"), batches, merge, {"label": label}))
             stats.nodes[label] = len(ns.frame)
         self._write_all(jobs, "nodes")
         for rs in relationship_sets(tables, self.schema):
-            frame = rs.frame.sort_values(["end", "start"], kind="stable")
+            # lanes by the side with fewer nodes (a sponsor's, an employer's permits or workers), so no
+            # two concurrent transactions share a hub; each batch takes the other side in key order
+            hub = "end" if rs.frame["end"].nunique() < rs.frame["start"].nunique() else "start"
+            frame = rs.frame.sort_values(["start" if hub == "end" else "end", hub], kind="stable")
             if rs.key:
                 props = _records(frame, skip=("start", "end"))
                 rows = [{"start": s, "end": e, "key": p[rs.key], "props": p} for s, e, p in zip(frame["start"], frame["end"], props)]
             else:
                 rows = [{"start": s, "end": e} for s, e in zip(frame["start"].tolist(), frame["end"].tolist())]
-            lane_of = pd.util.hash_pandas_object(frame["start"], index=False).to_numpy() % _WRITERS
+            lane_of = pd.util.hash_pandas_object(frame[hub], index=False).to_numpy() % _WRITERS
             lanes = [[rows[i] for i in np.flatnonzero(lane_of == w)] for w in range(_WRITERS)]
-            self._write_all([(query(f"load/merge_{rs.name}"), [list(_batches(lane, self.batch_size)) for lane in lanes])], rs.name)
+            self._write_all([(query(f"load/merge_{rs.name}"), [list(_batches(lane, self.batch_size)) for lane in lanes], None, {})],
+                            rs.name)
             stats.relationships[rs.name] = len(rows)
         stats.seconds = time.perf_counter() - started
         return stats
@@ -460,10 +478,10 @@ class Neo4jStore:
         return [(r.type, r.start_label, r.end_label, r.key) for r in relationship_sets(empty, self.schema)]
 
     def node_counts(self) -> dict[str, int]:
-        return {r["label"]: r["nodes"] for r in self._run(query("read/count_nodes_by_label")) if r["nodes"]}
+        return {r["label"]: r["nodes"] for r in self._run(query("read/count_nodes_by_label"), section="GRAPH COUNTS") if r["nodes"]}
 
     def relationship_counts(self) -> dict[str, int]:
-        return {r["type"]: r["relationships"] for r in self._run(query("read/count_relationships_by_type")) if r["relationships"]}
+        return {r["type"]: r["relationships"] for r in self._run(query("read/count_relationships_by_type"), section="GRAPH COUNTS") if r["relationships"]}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The contract tables: every node set, and the relationship sets that are rows of an edge
