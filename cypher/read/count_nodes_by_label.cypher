@@ -1,4 +1,7 @@
-// purpose: how many nodes carry each label
-CALL db.labels() YIELD label
-CALL (label) { MATCH (n:$(label)) RETURN count(n) AS nodes }
-RETURN label, nodes ORDER BY label;
+// purpose: how many nodes carry each label (from the count store, no scan)
+// :param section => "GRAPH COUNTS"
+CALL db.stats.retrieve($section) YIELD data
+UNWIND data.nodes AS row
+WITH row
+WHERE row.label IS NOT NULL
+RETURN row.label AS label, row.count AS nodes ORDER BY label;

@@ -12,13 +12,14 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlparse
 
 import neo4j
 import numpy as np
 import pandas as pd
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import AuthError, ClientError, ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 from pydantic import SecretStr
 from tqdm.auto import tqdm
 
@@ -158,6 +159,31 @@ def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
         yield rows[i : i + size]
 
 
+def _ids(parts: list[neo4j.Record], name: str) -> np.ndarray:
+    """The internal ids in column `name` of every part, in order."""
+    return np.concatenate([np.asarray(p[name], dtype=np.int64) for p in parts]) if parts else np.empty(0, np.int64)
+
+
+def _columns_frame(parts: list[neo4j.Record], table, columns: list[str], first: dict | None = None,
+                   keep: np.ndarray | None = None) -> pd.DataFrame:
+    """The schema columns of every part (:meth:`Neo4jStore._read_parts`: plain columns, then dates)
+    as one frame after the columns `first`, only the rows at positions `keep` if given: text as
+    Python objects, floats as float64, dates parsed from ISO text."""
+    types = {c.name: c.type for c in table.columns} if table else {}
+    dates = [c for c in columns if types.get(c) == "date"]
+    names = [c for c in columns if c not in dates] + dates
+    frame = pd.DataFrame(first or {})
+    for j, name in enumerate(names):
+        values = np.empty(sum(len(p["columns"][j]) for p in parts), dtype=object)
+        values[:] = list(chain.from_iterable(p["columns"][j] for p in parts))
+        frame[name] = pd.Series(values if keep is None else values[keep], dtype="object")
+        if name in dates:
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
+        elif types.get(name) == "float":
+            frame[name] = pd.to_numeric(frame[name]).astype("float64")
+    return frame[[*(first or {}), *columns]]
+
+
 class Neo4jStore:
     """A :class:`~graphkit.store.base.GraphStore` on a Neo4j database.
 
@@ -206,28 +232,34 @@ class Neo4jStore:
         with ThreadPoolExecutor(_WRITERS) as pool:
             list(pool.map(lambda name: with_retries(lambda: self._run(query(name))), names("schema")))
 
-    def _write_batch(self, statement: str, rows: list[dict], **params) -> None:
-        """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`)."""
-        def attempt() -> None:
+    def _write_batch(self, statement: str, rows: list[dict], fallback: str | None = None, **params) -> None:
+        """One batch in one explicit transaction, retried on transient errors (see :func:`with_retries`);
+        if it breaks a uniqueness constraint and there is a `fallback` statement, that one instead."""
+        def attempt(text: str) -> None:
             with self.driver.session(database=self.database) as session, session.begin_transaction() as tx:
-                tx.run(statement, rows=rows, **params).consume()
+                tx.run(text, rows=rows, **params).consume()
                 tx.commit()
 
-        with_retries(attempt)
+        try:
+            with_retries(lambda: attempt(statement))
+        except ConstraintError:
+            if fallback is None:
+                raise
+            with_retries(lambda: attempt(fallback))
 
-    def _write_all(self, jobs: list[tuple[str, list[list[dict]]]], what: str) -> None:
-        """Run ``(statement, [batch, ...])`` jobs on parallel sessions; each inner list of batches
-        runs in order on one worker, the lists concurrently."""
-        total = sum(len(b) for _, lanes in jobs for lane in lanes for b in lane)
+    def _write_all(self, jobs: list[tuple], what: str) -> None:
+        """Run ``(statement, [[batch, ...], ...], fallback, params)`` jobs on parallel sessions; each
+        inner list of batches runs in order on one worker, the lists concurrently."""
+        total = sum(len(b) for job in jobs for lane in job[1] for b in lane)
         bar = tqdm(total=total, desc=what, unit="rows", disable=not self.progress, leave=False)
 
-        def run_lane(statement: str, lane: list[list[dict]]) -> None:
+        def run_lane(statement: str, lane: list[list[dict]], fallback: str | None, params: dict) -> None:
             for batch in lane:
-                self._write_batch(statement, batch)
+                self._write_batch(statement, batch, fallback, **params)
                 bar.update(len(batch))
 
         with ThreadPoolExecutor(_WRITERS) as pool:
-            for future in [pool.submit(run_lane, st, lane) for st, lanes in jobs for lane in lanes]:
+            for future in [pool.submit(run_lane, st, lane, fb, params) for st, lanes, fb, params in jobs for lane in lanes]:
                 future.result()
         bar.close()
 
@@ -269,30 +301,42 @@ class Neo4jStore:
         """Constraints first, then every node set (all labels at once), then one relationship set
         after another, each on parallel sessions.
 
-        Node batches of distinct keys never wait on each other. A relationship set is
-        split by its start node into one lane per writer, so no two concurrent transactions touch
-        the same start node, and every batch takes its end nodes in key order, so transactions that
-        share an end node (a sponsor of thousands) queue behind each other and cannot deadlock.
+        Node batches of distinct keys never wait on each other; a label with no node yet is written
+        by ``CREATE`` (no look-up first), a batch that meets a node of its keys (a load running
+        beside) by its ``MERGE``. A relationship set is split into one lane per writer by its hub
+        side, the side with fewer nodes (a sponsor of thousands of permits), so no two concurrent
+        transactions touch the same hub, and every batch takes the other side in key order, so
+        transactions that share such a node queue behind each other and cannot deadlock.
         """
         started = time.perf_counter()
         self.create_constraints()
+        present = self.node_counts()
         stats = LoadStats(backend=self.backend)
         jobs = []
         for label, ns in node_sets(tables, self.schema).items():
             rows = [{"key": p[ns.key], "props": p} for p in _records(ns.frame)]
-            jobs.append((query(f"load/merge_{ns.name}"), [[b] for b in _batches(rows, self.batch_size)]))
+            merge = query(f"load/merge_{ns.name}")
+            batches = [[b] for b in _batches(rows, self.batch_size)]
+            if present.get(label):
+                jobs.append((merge, batches, None, {}))
+            else:  # nothing to merge with: CREATE, the constraint still refusing a second node of a key
+                jobs.append((query("load/create_nodes"), batches, merge, {"label": label}))
             stats.nodes[label] = len(ns.frame)
         self._write_all(jobs, "nodes")
         for rs in relationship_sets(tables, self.schema):
-            frame = rs.frame.sort_values(["end", "start"], kind="stable")
+            # lanes by the side with fewer nodes (a sponsor's, an employer's permits or workers), so no
+            # two concurrent transactions share a hub; each batch takes the other side in key order
+            hub = "end" if rs.frame["end"].nunique() < rs.frame["start"].nunique() else "start"
+            frame = rs.frame.sort_values(["start" if hub == "end" else "end", hub], kind="stable")
             if rs.key:
                 props = _records(frame, skip=("start", "end"))
                 rows = [{"start": s, "end": e, "key": p[rs.key], "props": p} for s, e, p in zip(frame["start"], frame["end"], props)]
             else:
                 rows = [{"start": s, "end": e} for s, e in zip(frame["start"].tolist(), frame["end"].tolist())]
-            lane_of = pd.util.hash_pandas_object(frame["start"], index=False).to_numpy() % _WRITERS
+            lane_of = pd.util.hash_pandas_object(frame[hub], index=False).to_numpy() % _WRITERS
             lanes = [[rows[i] for i in np.flatnonzero(lane_of == w)] for w in range(_WRITERS)]
-            self._write_all([(query(f"load/merge_{rs.name}"), [list(_batches(lane, self.batch_size)) for lane in lanes])], rs.name)
+            self._write_all([(query(f"load/merge_{rs.name}"), [list(_batches(lane, self.batch_size)) for lane in lanes], None, {})],
+                            rs.name)
             stats.relationships[rs.name] = len(rows)
         stats.seconds = time.perf_counter() - started
         return stats
@@ -329,100 +373,122 @@ class Neo4jStore:
 
     def node_set(self, label: str) -> NodeSet:
         if ("node", label) not in self._read:
-            self._read[("node", label)] = self._read_node_set(label)
+            self._read_nodes()
         return self._read[("node", label)]
 
-    def _read_node_set(self, label: str) -> NodeSet:
-        table = self.schema.node_table(label)
-        columns = list(dict.fromkeys([table.graph_key, *table.column_names]))
-        frame = self._read_rows(query("read/nodes_by_label"), columns, table, label, label=label)
-        return NodeSet(label, table.graph_key, frame.sort_values(table.graph_key, kind="stable").reset_index(drop=True))
+    def _read_nodes(self) -> None:
+        """Every node set of the schema, in one pass over the internal node ids, each sorted by key;
+        the nodes' internal ids are kept beside (:meth:`_keys_of`)."""
+        specs = {label: (table := self.schema.node_table(label), list(dict.fromkeys([table.graph_key, *table.column_names])))
+                 for label in self.schema.labels}
+        parts = self._read_parts("read/nodes_in_id_range", "read/node_id_span", "labels", specs)
+        for label, (table, columns) in specs.items():
+            mine = [p for p in parts if p["label"] == label]
+            frame = _columns_frame(mine, table, columns)
+            keys = frame[table.graph_key].to_numpy()
+            ids = _ids(mine, "ids")
+            by_id = np.argsort(ids, kind="stable")
+            self._read[("ids", label)] = (ids[by_id], keys[by_id])
+            order = np.argsort(keys, kind="stable")
+            self._read[("node", label)] = NodeSet(label, table.graph_key, frame.take(order).reset_index(drop=True))
 
-    def _read_rows(self, statement: str, columns: list[str], table, over: str, **params) -> pd.DataFrame:
-        """Rows of the schema's columns, read in internal id ranges of `over`'s nodes on parallel
-        sessions and built column by column (`over`: the label whose ids are split: a relationship set's
-        start label).
+    def _keys_of(self, label: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of internal ids `ids` are `label`'s nodes, and the graph keys of those."""
+        self.node_set(label)
+        known, keys = self._read[("ids", label)]
+        if not len(known):
+            return np.zeros(len(ids), bool), keys[:0]
+        at = np.searchsorted(known, ids).clip(max=len(known) - 1)
+        hit = known[at] == ids
+        return hit, keys[at[hit]]
 
-        Each range is one query returning one list of rows (one record: the Rust extension decodes
-        it in one go), so the server never holds a whole set and both its cores work. Only the
-        schema's properties are read (risk written back by earlier runs is not analysis input);
-        dates travel as ISO text and are parsed per column, never one object per value.
+    def _read_parts(self, statement: str, span: str, names: str, specs: dict[str, tuple]) -> list[neo4j.Record]:
+        """Records of `statement` over every internal id range of ``span`` (nodes or relationships),
+        read on parallel sessions; each record holds one label's or type's ids in its range and one
+        list per column (:func:`_columns_frame`). `specs` maps each wanted label or type (parameter
+        `names`) to its table and columns.
+
+        Each range seeks its ids one by one, reads each node's or relationship's properties once and
+        returns a few large lists, which the Rust extension decodes in one go: no label scan per
+        range, no row per node. Only the schema's properties are read (risk written back by earlier
+        runs is not analysis input); dates travel as ISO text and are parsed per column.
         """
-        types = {c.name: c.type for c in table.columns} if table else {}
-        dates = [c for c in columns if types.get(c) == "date"]
-        plain = [c for c in columns if c not in dates]
-        keys = [c for c in plain if c not in ("start", "end")]
+        keys, dates = {}, {}
+        for name, (table, columns) in specs.items():
+            types = {c.name: c.type for c in table.columns} if table else {}
+            dates[name] = [c for c in columns if types.get(c) == "date"]
+            keys[name] = [c for c in columns if c not in dates[name]]
+        text = query(statement)
 
-        def read(span: tuple[int, int]) -> list[list]:
+        def read(lo_hi: tuple[int, int]) -> list[neo4j.Record]:
             with self._read_session() as session:
-                return session.run(statement, keys=keys, dates=dates, lo=span[0], hi=span[1], **params).single()[0]
+                return list(session.run(text, {names: list(specs)}, keys=keys, dates=dates, lo=lo_hi[0], hi=lo_hi[1]))
 
         with ThreadPoolExecutor(_READERS) as pool:
-            rows = [row for part in pool.map(read, self._id_ranges(over)) for row in part]
-        names = plain + dates
-        values = list(zip(*rows)) if rows else [() for _ in names]
-        frame = pd.DataFrame({name: pd.Series(col, dtype="object") for name, col in zip(names, values)})
-        for name in dates:
-            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
-        for name in plain:
-            if types.get(name) == "float":
-                frame[name] = pd.to_numeric(frame[name]).astype("float64")
-        return frame[columns]
+            return [record for part in pool.map(read, self._id_ranges(span)) for record in part]
 
     def _read_session(self) -> neo4j.Session:
         # id() is deprecated in Cypher 5 without a replacement for ranges: don't log it per query
         return self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS,
                                    notifications_disabled_classifications=["DEPRECATION"])
 
-    def _id_ranges(self, label: str) -> list[tuple[int, int]]:
-        """``[lo, hi)`` ranges of internal node ids that split `label`'s nodes into parts of about
-        :data:`_READ_CHUNK` (even parts of the id span: a bulk import gives each label one run of ids)."""
+    def _id_ranges(self, span: str) -> list[tuple[int, int]]:
+        """``[lo, hi)`` ranges of internal ids that split the nodes or the relationships (``span``)
+        into parts of about :data:`_READ_CHUNK` (even parts of the id span)."""
         with self._read_session() as session:
-            span = session.run(query("read/node_id_span"), label=label).single()
-        if not span["nodes"]:
+            found = session.run(query(span)).single()
+        if not found["items"]:
             return []
-        lo, hi = span["lo"], span["hi"] + 1
-        step = -(-(hi - lo) // -(-span["nodes"] // _READ_CHUNK))
+        lo, hi = found["lo"], found["hi"] + 1
+        step = -(-(hi - lo) // -(-found["items"] // _READ_CHUNK))
         return [(i, min(i + step, hi)) for i in range(lo, hi, step)]
 
     def relationship_sets(self) -> list[RelationshipSet]:
         """Every relationship set the schema defines, read back from the server (once per load)."""
-        return [self._relationship_set(spec) for spec in self._relationship_specs()]
+        return [self._relationship_set(spec, self._relationship_specs()) for spec in self._relationship_specs()]
 
-    def _relationship_set(self, spec: tuple[str, str, str, str | None]) -> RelationshipSet:
+    def _relationship_set(self, spec: tuple[str, str, str, str | None], among: list[tuple]) -> RelationshipSet:
+        """One relationship set; the types of `among` not read yet are read with it, in one pass."""
         if ("relationships", spec) not in self._read:
-            self._read[("relationships", spec)] = self._read_relationship_set(spec)
+            self._read_relationships([s for s in among if ("relationships", s) not in self._read])
         return self._read[("relationships", spec)]
 
-    def _read_relationship_set(self, spec: tuple[str, str, str, str | None]) -> RelationshipSet:
-        type_, start, end, key = spec
-        edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
-        props = [key, *(c for c in edge.column_names if c not in (edge.edge.start, edge.edge.end))] if edge else []
-        frame = self._read_rows(
-            query("read/relationships_by_type"), ["start", "end", *props], edge, start, type=type_,
-            start_label=start, start_key=self.schema.node_table(start).graph_key,
-            end_label=end, end_key=self.schema.node_table(end).graph_key,
-        )
-        frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
-        return RelationshipSet(type_, start, end, key, frame)
+    def _read_relationships(self, wanted: list[tuple[str, str, str, str | None]]) -> None:
+        """The relationship sets `wanted`, in one pass over the internal relationship ids: start and
+        end come back as internal ids, kept where they are nodes of the set's labels (a type may join
+        several pairs) and turned into keys through the node sets."""
+        specs = {}
+        for type_, _, _, key in wanted:
+            edge = next((t for t in self.schema.tables if t.edge and t.edge.type == type_), None)
+            specs[type_] = (edge, [key, *(c for c in edge.column_names if c not in (edge.edge.start, edge.edge.end))] if edge else [])
+        parts = self._read_parts("read/relationships_in_id_range", "read/relationship_id_span", "types", specs)
+        for spec in wanted:
+            type_, start, end, key = spec
+            edge, props = specs[type_]
+            mine = [p for p in parts if p["label"] == type_]
+            starts, start_keys = self._keys_of(start, _ids(mine, "ids"))
+            ends, end_keys = self._keys_of(end, _ids(mine, "end_ids")[starts])
+            first = {"start": pd.Series(start_keys[ends], dtype="object"), "end": pd.Series(end_keys, dtype="object")}
+            frame = _columns_frame(mine, edge, props, first, np.flatnonzero(starts)[ends])
+            frame = frame.sort_values(["start", "end", *([key] if key else [])], kind="stable").reset_index(drop=True)
+            self._read[("relationships", spec)] = RelationshipSet(type_, start, end, key, frame)
 
     def _relationship_specs(self) -> list[tuple[str, str, str, str | None]]:
         empty = {t.name: pd.DataFrame({c: pd.Series(dtype="object") for c in t.column_names}) for t in self.schema.tables}
         return [(r.type, r.start_label, r.end_label, r.key) for r in relationship_sets(empty, self.schema)]
 
     def node_counts(self) -> dict[str, int]:
-        return {r["label"]: r["nodes"] for r in self._run(query("read/count_nodes_by_label")) if r["nodes"]}
+        return {r["label"]: r["nodes"] for r in self._run(query("read/count_nodes_by_label"), section="GRAPH COUNTS") if r["nodes"]}
 
     def relationship_counts(self) -> dict[str, int]:
-        return {r["type"]: r["relationships"] for r in self._run(query("read/count_relationships_by_type")) if r["relationships"]}
+        return {r["type"]: r["relationships"] for r in self._run(query("read/count_relationships_by_type"), section="GRAPH COUNTS") if r["relationships"]}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The contract tables: every node set, and the relationship sets that are rows of an edge
         table (employment, residences). A reference column's relationship (``HOLDS``, ...) is not
         read here: the column is a property of its row's node, as the table holds it."""
-        present = self.node_counts()
-        labels = [label for label in self.schema.labels if present.get(label)]
-        nodes = {label: self.node_set(label) for label in labels}
+        nodes = {label: ns for label in self.schema.labels if len((ns := self.node_set(label)).frame)}
         edges = {t.edge.type for t in self.schema.tables if t.edge}
-        rels = [self._relationship_set(spec) for spec in self._relationship_specs() if spec[0] in edges]
+        wanted = [spec for spec in self._relationship_specs() if spec[0] in edges]
+        rels = [self._relationship_set(spec, wanted) for spec in wanted]
         return tables_from_graph(nodes, [r for r in rels if len(r.frame)], self.schema)

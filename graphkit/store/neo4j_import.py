@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,11 +199,13 @@ def bulk_import(tables: dict[str, pd.DataFrame], data_dir: str | os.PathLike, pa
     if options is None:
         raise Neo4jServerError(f"{data_dir} holds no server started by graphkit: run graphkit neo4j start first")
     (data_dir / PENDING).write_text("the graph of this data dir is being replaced by a bulk import\n")
-    neo4j_server.stop(data_dir)
     _stop_stale_importer(data_dir)
     folder = data_dir / "import" / _IMPORT_DIR
     shutil.rmtree(folder, ignore_errors=True)
-    files = write_import_files(tables, folder, schema)
+    with ThreadPoolExecutor(1) as pool:  # the server stops (a checkpoint, its threads) while the files are written
+        stopping = pool.submit(neo4j_server.stop, data_dir)
+        files = write_import_files(tables, folder, schema)
+        stopping.result()
     report = folder / "import.report"
     _run_importer(data_dir, database, files, report, options["heap"])
     rejects = read_report(report, tables, schema)
