@@ -30,3 +30,30 @@ def test_blocked_pairs_equal_splinks_own_on_a_synthetic_scenario(tmp_path):
     assert len(expected) > 100  # the scenario's duplicates, twins and look-alikes give blocks to find
     assert found == expected
     assert len({key for key, _, _ in found}) > 5  # several rules contribute first finds
+
+
+def test_list_contains_rules_find_the_pairs_of_the_plain_join():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (0, 'd1', ['ali', 'ali', 'hasan'], NULL), "
+                "(1, 'd1', NULL, 'ali'), (2, 'd1', ['budi'], 'hasan'), (3, 'd2', ['ali'], 'ali'), "
+                "(4, 'd1', [], 'ali')) v(unique_id, d, words, spelled)")
+    rules = ("l.d = r.d AND list_contains(r.words, l.spelled)", "l.d = r.d AND list_contains(l.words, r.spelled)")
+    query = "SELECT match_key, join_key_l, join_key_r FROM {} ORDER BY ALL"
+    plain = [con.execute(f"SELECT l.unique_id, r.unique_id FROM t AS l JOIN t AS r ON ({rule}) "
+                         "WHERE l.unique_id < r.unique_id ORDER BY ALL").fetchall() for rule in rules]
+    found = con.sql(query.format(linkage._blocked_pairs(con, "t", rules))).fetchall()
+    assert plain == [[], [(0, 1), (0, 2), (0, 4)]]  # record 0 holds "ali" twice: its pairs once each
+    assert found == [("1", 0, 1), ("1", 0, 2), ("1", 0, 4)]
+
+
+def test_cheap_one_edit_tests_agree_with_levenshtein_in_truth_and_nulls():
+    words = ["", "a", "ab", "ba", "abc", "abd", "acb", "abcd", "abdc", "xbcd", "abcde", "abce", "bcde", "müller",
+             "muller", "mueller", "unilever", "uniliver", "unilevers", "nilever", None]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE p AS SELECT a.w AS a, b.w AS b FROM unnest(?) a(w), unnest(?) b(w)", [words, words])
+    for plain in ("levenshtein(a, b) <= 1", "levenshtein(a, b) > 1"):
+        cheap = linkage._cheap_edits(plain)
+        assert cheap != plain
+        differ, true = con.execute(f"SELECT count(*) FILTER (WHERE ({cheap}) IS DISTINCT FROM ({plain})), "
+                                   f"count(*) FILTER (WHERE {plain}) FROM p").fetchall()[0]
+        assert differ == 0 and true > 20

@@ -55,7 +55,11 @@ MODEL = Model(
         "l.number = r.number AND l.village = r.village AND l.rt_rw = r.rt_rw",
         "l.grid = r.grid AND l.number = r.number",
         "l.number = r.number AND l.postal_code = r.postal_code AND l.street4 = r.street4",
-        "l.number = r.number AND l.postal_code = r.postal_code AND l.village4 = r.village4",
+        # a village spelled otherwise (its first letters kept) on a street spelled alike: every other
+        # street of the postcode would pair each house with its namesakes in the whole postcode, and
+        # a house on another street is found through its RT/RW or its coordinates
+        "l.number = r.number AND l.postal_code = r.postal_code AND l.village4 = r.village4 "
+        "AND (l.road IS NULL OR r.road IS NULL OR jaro_winkler_similarity(l.road, r.road) >= 0.92)",
     ),
     comparisons=(
         Comparison("street", "l.street IS NULL OR r.street IS NULL", (
