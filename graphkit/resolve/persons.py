@@ -61,6 +61,10 @@ _PICKED_UP = " OR ".join(
     f"AND {a}.left_on IS NULL AND ({b}.arrival_weeks IS NULL OR list_min({b}.arrival_weeks) >= {b}.permit_from // 7))"
     for a, b in (("l", "r"), ("r", "l")))
 
+#: Two home lines within a typo or two, as written or with their words in alphabetical order.
+_LINE_CLOSE = ("(jaro_winkler_similarity(l.home_line, r.home_line) >= {t} "
+               "OR jaro_winkler_similarity(l.home_words, r.home_words) >= {t})")
+
 #: A name written with initials (``J. Smith``, ``Le Q.``): each of its words in full is a word of the
 #: other record's name, and each initial is the first letter of one of the other's words.
 _INITIALLED = " OR ".join(
@@ -91,6 +95,16 @@ MODEL = Model(
         "l.home_postcode = r.home_postcode AND l.birth_date = r.birth_date",
         "l.home_street = r.home_street AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
         "l.home_street = r.home_street AND l.home_village = r.home_village AND l.name_initials = r.name_initials",
+        # one house (its number in one village or postcode) and the name's initials or the birth date,
+        # or a name part written in the other place: what typos in every other field leave agreeing
+        "l.home_number = r.home_number AND l.home_village = r.home_village AND l.key_initials = r.key_initials",
+        "l.home_number = r.home_number AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
+        "l.home_number = r.home_number AND l.birth_date = r.birth_date",
+        "l.home_number = r.home_number AND l.name_last = r.name_first",
+        "l.home_number = r.home_number AND l.name_first = r.name_last",
+        "l.home_village = r.home_village AND l.birth_date = r.birth_date",
+        "l.home_street = r.home_street AND l.birth_date = r.birth_date",
+        "l.home_village = r.home_village AND l.name_key = r.name_key",
         # records sharing a (non-hub) sponsor, employer or address and a name word
         "l.anchor1 = r.anchor1 AND l.name_a = r.name_a",
         "l.anchor1 = r.anchor1 AND l.name_z = r.name_z",
@@ -144,26 +158,33 @@ MODEL = Model(
         Comparison("home", "l.home_line IS NULL OR r.home_line IS NULL OR "
                    "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))", (
             Level("same_line", "l.home_line = r.home_line", 0.5, 0.0005),
-            Level("line_close_in_postcode", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.88 "
+            # the same words in another order (street and estate swapped) count as spelled alike
+            Level("line_close_in_postcode", f"{_LINE_CLOSE.format(t=0.88)} "
                   "AND (l.home_postcode = r.home_postcode OR l.home_village = r.home_village)", 0.2, 0.0002),
             # the same street and number spelled alike where the postcode or village was mistyped
-            Level("line_close", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.92", 0.1, 0.001),
+            Level("line_close", _LINE_CLOSE.format(t=0.92), 0.1, 0.001),
+            # one line a part of the other (the street left out, an estate added) at one house number
+            Level("same_number_part_of_line", "l.home_number = r.home_number AND "
+                  "(list_has_all(string_split(l.home_words, ' '), string_split(r.home_words, ' ')) OR "
+                  "list_has_all(string_split(r.home_words, ' '), string_split(l.home_words, ' ')))", 0.05, 0.0002),
             Level("postcode_and_village", "l.home_postcode = r.home_postcode AND "
                   "jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88", 0.1, 0.002),
         )),
         Comparison("shared_anchor", "l.anchors IS NULL OR r.anchors IS NULL", (
-            Level("sponsor_employer_or_address", "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))",
-                  0.5, 0.0002),
+            Level("sponsor_employer_or_address", "l.anchor1 = r.anchor1 OR "
+                  "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))", 0.5, 0.0002),
         )),
     ),
     training=(
         "l.passport_no = r.passport_no",
         "l.name_key = r.name_key AND l.birth_date = r.birth_date",
+        "l.anchor1 = r.anchor1",
     ),
     deterministic=("l.passport_no = r.passport_no", "l.name_key = r.name_key AND l.birth_date = r.birth_date"),
     # an EM block finds only near-certain pairs (or none: data without passports), and Splink would
     # carry its blocking-adjusted prior (near 1) to every pair: strangers chained by a birth date
     keep_prior=True,
+    u_of_strangers=True,
 )
 
 
