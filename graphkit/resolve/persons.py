@@ -46,6 +46,11 @@ _PRESENT_TOGETHER = (
     "list_has_any(l.arrival_weeks, r.stay_weeks) OR list_has_any(r.arrival_weeks, l.stay_weeks) "
     "OR (levenshtein(l.passport_no, r.passport_no) > 1 AND l.permit_to - r.permit_from > 180 "
     "AND r.permit_to - l.permit_from > 180)")
+#: One arrives after the other's last crossing, itself an arrival, and never left before: one human
+#: would have had to leave in between, and neither record shows it (only a missed exit explains it).
+_ARRIVED_AGAIN = " OR ".join(
+    f"({a}.open_from IS NOT NULL AND {b}.orphan_departure IS NULL AND list_min({b}.arrival_weeks) > {a}.open_from // 7)"
+    for a, b in (("l", "r"), ("r", "l")))
 #: One stay in two halves: left open on one record (its last crossing an arrival), closed on the
 #: other by a departure with no arrival before it and no permit of its own (the permit is on the first).
 _CLOSED_ELSEWHERE = " OR ".join(f"({a}.open_from <= {b}.orphan_departure AND {b}.permit_from IS NULL)"
@@ -112,6 +117,13 @@ MODEL = Model(
         # a record without a birth date is only worth comparing with one it shares an anchor with
         "l.undated_key = r.name_key AND l.anchor1 = r.anchor1",
         "l.name_key = r.undated_key AND l.anchor1 = r.anchor1",
+        # ... or one home (a house number, a postcode, a village) and a name part
+        "l.undated_a = r.name_a AND l.home_number = r.home_number",
+        "l.name_a = r.undated_a AND l.home_number = r.home_number",
+        "l.undated_a = r.name_a AND l.home_village = r.home_village",
+        "l.name_a = r.undated_a AND l.home_village = r.home_village",
+        "l.undated_z = r.name_z AND l.home_postcode = r.home_postcode",
+        "l.name_z = r.undated_z AND l.home_postcode = r.home_postcode",
     ),
     comparisons=(
         Comparison("name", _NAME_NULL, (
@@ -148,6 +160,7 @@ MODEL = Model(
         # human's own records show each level is declared, not learned from the data
         Comparison("history", f"{_NO_HISTORY.format(s='l')} OR {_NO_HISTORY.format(s='r')}", (
             Level("present_together", _PRESENT_TOGETHER, 0.001, 0.05),
+            Level("arrived_again_without_leaving", _ARRIVED_AGAIN, 0.01, 0.05),
             Level("left_at_expiry_on_the_other", _LEFT_AT_EXPIRY, 0.08, 0.0001),
             Level("stay_closed_on_the_other", _CLOSED_ELSEWHERE, 0.04, 0.0001),
             Level("permit_picked_up", _PICKED_UP, 0.1, 0.01),
@@ -227,7 +240,9 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of, where)
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons, where)
     frame = frame.join(history_columns(tables, persons, where)).join(home_columns(tables, persons, hub_limit, where))
-    frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
+    undated = frame["birth_date"].isna()
+    for col in ("key", "a", "z"):
+        frame[f"undated_{col}"] = frame[f"name_{col}"].where(undated, None)
     frame["anchor1"] = anchor1
     # text as Arrow strings: a Python object per cell costs some 60 bytes, a million records a gigabyte
     for col in frame.columns[frame.dtypes == object]:
