@@ -10,10 +10,16 @@ sounds, see :func:`~graphkit.resolve.normalise.name_sound`), birth date (day/mon
 passport number (one edit: a typo; a different number: perhaps a renewed passport, so only mild
 evidence against), travel and permit history (:mod:`~graphkit.resolve.histories`; evidence, not a
 veto: a renewed passport splits one human's story over two records that complement each other,
-while two strangers' stories collide), the home address as written (:mod:`~graphkit.resolve.homes`)
-and shared sponsors, employers or addresses (a hub's value, shared by more than the hub limit of
-people, is dropped: it says nothing about who is who). Nationality and passport country are never
-compared: on their own they would decide which strangers merge.
+while two strangers' stories collide: one present while the other arrives, or arriving after the
+other's last arrival with no exit between), the home address as written
+(:mod:`~graphkit.resolve.homes`: the line, its words in any order, its house number, postcode and
+village) and shared sponsors, employers or addresses (a hub's value, shared by more than the hub
+limit of people, is dropped: it says nothing about who is who). Nationality and passport country are
+never compared: on their own they would decide which strangers merge.
+
+How often one human's records disagree on name, birth date, passport and home is learned from the
+data (EM on pairs sharing a passport, a name and birth date, or a sponsor, employer or address), and
+each level's u counts strangers only (see :attr:`~graphkit.resolve.linkage.Model.u_of_strangers`).
 """
 
 from __future__ import annotations
