@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-#: Random pairs u is estimated from: enough to see levels strangers reach once in a million pairs.
+#: Most random pairs u is estimated from (four per record below that): levels strangers reach once in a million pairs.
 _U_PAIRS = 1e6
 
 #: Digits kept of every match probability: DuckDB sums in parallel, so the last bits may differ.
@@ -172,7 +172,8 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
             estimated = linker._settings_obj._probability_two_random_records_match
             linker._settings_obj._probability_two_random_records_match = max(floor, estimated)
         # the sample is a hash of each record's id with the seed: the same rows on any number of threads
-        linker.training.estimate_u_using_random_sampling(max_pairs=_U_PAIRS, seed=seed)
+        u_pairs = min(_U_PAIRS, 4.0 * n)
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
         from splink.internals.exceptions import EMTrainingException
 
         prior = linker._settings_obj._probability_two_random_records_match
@@ -185,7 +186,7 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
             if model.keep_prior:
                 linker._settings_obj._probability_two_random_records_match = prior
         if model.u_of_strangers:
-            _strangers_only(linker, _U_PAIRS)
+            _strangers_only(linker, u_pairs)
     blocked = _blocked_pairs(con, f"{model.kind}_input", model.blocking)
     linker.table_management.register_blocked_pairs_for_predict(db.register(blocked))
     predicted = linker.inference.predict(threshold_match_probability=threshold)

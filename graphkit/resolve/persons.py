@@ -197,7 +197,6 @@ MODEL = Model(
     training=(
         "l.passport_no = r.passport_no",
         "l.name_key = r.name_key AND l.birth_date = r.birth_date",
-        "l.anchor1 = r.anchor1",
     ),
     deterministic=("l.passport_no = r.passport_no", "l.name_key = r.name_key AND l.birth_date = r.birth_date"),
     # an EM block finds only near-certain pairs (or none: data without passports), and Splink would
