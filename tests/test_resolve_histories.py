@@ -77,6 +77,16 @@ def test_same_name_and_birth_date_strangers_who_arrive_while_the_other_is_here_s
     assert r.person["S1"] != r.person["S2"]
 
 
+def test_same_name_and_birth_date_strangers_who_arrive_after_the_others_open_arrival_with_no_exit_between_stay_apart():
+    # S1 arrived and never left; S2 arrives later under another passport and shows no exit before
+    twice = "person_id,direction,date\nS1,ARRIVAL,2025-09-01\nS2,ARRIVAL,2026-07-22\n"
+    r = resolve(tables(STRANGERS, movements=twice))
+    assert r.person["S1"] != r.person["S2"]
+    # with the exit filed under the new passport (renewed in the country, left, came back) they are one human
+    renewed = "person_id,direction,date\nS1,ARRIVAL,2025-09-01\nS2,DEPARTURE,2026-03-01\nS2,ARRIVAL,2026-07-22\n"
+    assert resolve(tables(STRANGERS, movements=renewed)).person["S2"] == "persons:S1"
+
+
 def test_same_name_and_birth_date_strangers_holding_permits_at_once_under_two_passports_stay_apart():
     permits = """
 permit_id,person_id,permit_type,issued_on,expires_on

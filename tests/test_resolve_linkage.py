@@ -57,3 +57,19 @@ def test_cheap_one_edit_tests_agree_with_levenshtein_in_truth_and_nulls():
         differ, true = con.execute(f"SELECT count(*) FILTER (WHERE ({cheap}) IS DISTINCT FROM ({plain})), "
                                    f"count(*) FILTER (WHERE {plain}) FROM p").fetchall()[0]
         assert differ == 0 and true > 20
+
+
+def test_u_of_strangers_takes_the_priors_matches_out_of_the_random_sample():
+    from types import SimpleNamespace as NS
+
+    rare = NS(is_null_level=False, m_probability=0.6, u_probability=7e-5)  # 7 in 100,000 random pairs
+    common = NS(is_null_level=False, m_probability=0.3, u_probability=0.01)
+    unseen = NS(is_null_level=False, m_probability=0.5, u_probability=4e-5)  # all its hits are matches
+    null = NS(is_null_level=True, m_probability=None, u_probability=None)
+    settings = NS(_probability_two_random_records_match=1e-4,
+                  comparisons=[NS(comparison_levels=[null, rare, common, unseen])])
+    linkage._strangers_only(NS(_settings_obj=settings), 1e6)
+    assert abs(rare.u_probability - (7e-5 - 6e-5) / (1 - 1e-4)) < 1e-12  # 1 of the 7 hits was strangers
+    assert abs(common.u_probability - 0.01) < 1e-4  # strangers reach it often: nearly unchanged
+    assert unseen.u_probability == 1e-6  # never below one pair of the sample
+    assert null.u_probability is None

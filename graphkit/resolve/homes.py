@@ -13,7 +13,7 @@ Examples
 ...                                      "city": ["Palembang"], "postal_code": ["30126"]})}
 >>> homes = home_columns(tables, persons, hub_limit=25)
 >>> homes.iloc[0].tolist(), homes.iloc[1].isna().all()
-(['jalan mawar no 3', 'jalan mawar no', '30126', 'sekip'], np.True_)
+(['jalan mawar no 3', 'jalan mawar no', '3', '3 jalan mawar no', '30126', 'sekip'], np.True_)
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from graphkit.arrowops import positions
 from graphkit.resolve.distinct import distinct, distinct_inverse
 from graphkit.resolve.normalise import normalise_addresses, normalise_documents
 
-COLUMNS = ("home_line", "home_street", "home_postcode", "home_village")
+COLUMNS = ("home_line", "home_street", "home_number", "home_words", "home_postcode", "home_village")
 _STRING = pd.StringDtype("pyarrow")
 
 
 def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int,
                  where: dict | None = None) -> pd.DataFrame:
-    """Per record of ``persons`` (in its order): the normalised line (and its first three words, the
-    street), postcode and village of its first non-hub residence address (by address id); missing
-    when it has none. ``where`` may hold each residence row's position in ``persons``
+    """Per record of ``persons`` (in its order): the normalised line of its first non-hub residence
+    address (by address id), its first three words (the street), its house number (see
+    :func:`house_number`), its words in alphabetical order (blind to the order in which two systems
+    wrote street, building and estate), its postcode and village; missing when it has none. ``where`` may hold each residence row's position in ``persons``
     (see :func:`~graphkit.resolve.persons.holders`)."""
     n = len(persons)
     # typed strings even when empty: the model's SQL compares them as text
@@ -61,7 +62,10 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
     line = normalise_addresses(chosen["line"])
     codes, lines = pd.factorize(line.fillna(""), use_na_sentinel=False)
     street = np.array([" ".join(v.split()[:3]) for v in lines], dtype=object)[codes]  # the street: its first words
-    parts = {"home_line": line, "home_street": pd.Series(street),
+    number = np.array([house_number(v) for v in lines], dtype=object)[codes]
+    words = np.array([" ".join(sorted(v.split())) for v in lines], dtype=object)[codes]
+    parts = {"home_line": line, "home_street": pd.Series(street), "home_number": pd.Series(number),
+             "home_words": pd.Series(words),
              "home_postcode": normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None,
              "home_village": normalise_addresses(chosen["village"]) if "village" in chosen else None}
     for col, values in parts.items():
@@ -72,3 +76,20 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
         column[pos] = np.where(pd.isna(v) | (v == ""), None, v)[at]
         out[col] = pd.Series(column, dtype=_STRING)
     return out
+
+
+def house_number(line: str) -> str | None:
+    """The house number of a normalised address line: the number after ``no``, else its first word
+    that is a number (RT and RW numbers are neighbourhood units, not houses).
+
+    >>> house_number("jalan mawar no 3 rt 5 rw 2"), house_number("12 main street"), house_number("rt 5 rw 2")
+    ('3', '12', None)
+    """
+    words = line.split()
+    for i, w in enumerate(words[:-1]):
+        if w == "no" and words[i + 1].isdigit():
+            return words[i + 1]
+    for i, w in enumerate(words):
+        if w.isdigit() and (i == 0 or words[i - 1] not in ("rt", "rw")):
+            return w
+    return None

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+#: Most random pairs u is estimated from (four per record below that): levels strangers reach once in a million pairs.
+_U_PAIRS = 1e6
+
 #: Digits kept of every match probability: DuckDB sums in parallel, so the last bits may differ.
 PROBABILITY_DIGITS = 6
 
@@ -120,6 +123,12 @@ class Model:
     #: the prior stays the one estimated from ``deterministic`` whatever the EM blocks do: a block
     #: without pairs (no phones in the data) otherwise leaves its blocking-adjusted prior behind (0.98)
     keep_prior: bool = False
+    #: u as the share of *non-matching* random pairs at each level: the random sample also holds the
+    #: prior's share of matches, and for a level strangers seldom reach (the same street and number,
+    #: the same rare name) those matches are most of the sample's hits, capping the level's weight
+    #: near the prior's (see :func:`_strangers_only`). Only with a trusted prior (``keep_prior``):
+    #: where a few entities hold most records (a company's hundreds of filings) the prior is no guide.
+    u_of_strangers: bool = False
 
     def settings(self, n: int) -> dict:
         """Splink settings for ``n`` records (the prior: ``duplicates_per_record`` extra rows per entity)."""
@@ -186,7 +195,8 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
             estimated = linker._settings_obj._probability_two_random_records_match
             linker._settings_obj._probability_two_random_records_match = max(floor, estimated)
         # the sample is a hash of each record's id with the seed: the same rows on any number of threads
-        linker.training.estimate_u_using_random_sampling(max_pairs=min(1e6, n * 4.0), seed=seed)
+        u_pairs = min(_U_PAIRS, 4.0 * n)
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
         from splink.internals.exceptions import EMTrainingException
 
         prior = linker._settings_obj._probability_two_random_records_match
@@ -198,6 +208,8 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
                 pass  # this block holds no pairs in these data (no passports, say): the priors stand
             if model.keep_prior:
                 linker._settings_obj._probability_two_random_records_match = prior
+        if model.u_of_strangers:
+            _strangers_only(linker, u_pairs)
     blocked = _blocked_pairs(con, f"{model.kind}_input", model.blocking)
     linker.table_management.register_blocked_pairs_for_predict(db.register(blocked))
     predicted = linker.inference.predict(threshold_match_probability=threshold)
@@ -214,6 +226,18 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
     return Linked(pairs["unique_id_l"].to_numpy(np.int64), pairs["unique_id_r"].to_numpy(np.int64),
                   pairs["match_probability"].round(PROBABILITY_DIGITS).to_numpy(float),
                   _matched_on(pairs, model), linker)
+
+
+def _strangers_only(linker, sampled: float) -> None:
+    """Each level's u among non-matching pairs: a random pair reaches a level with probability
+    ``prior * m + (1 - prior) * u``, so ``u = (sampled share - prior * m) / (1 - prior)``, never below
+    one pair of the sample (a level the sample saw only in matches is not proof that strangers never reach it)."""
+    prior = linker._settings_obj._probability_two_random_records_match
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level.u_probability is None or level.m_probability is None:
+                continue
+            level.u_probability = max(1 / sampled, (level.u_probability - prior * level.m_probability) / (1 - prior))
 
 
 def _blocked_pairs(con, table: str, rules: tuple[str, ...]) -> str:

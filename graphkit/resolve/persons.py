@@ -10,10 +10,16 @@ sounds, see :func:`~graphkit.resolve.normalise.name_sound`), birth date (day/mon
 passport number (one edit: a typo; a different number: perhaps a renewed passport, so only mild
 evidence against), travel and permit history (:mod:`~graphkit.resolve.histories`; evidence, not a
 veto: a renewed passport splits one human's story over two records that complement each other,
-while two strangers' stories collide), the home address as written (:mod:`~graphkit.resolve.homes`)
-and shared sponsors, employers or addresses (a hub's value, shared by more than the hub limit of
-people, is dropped: it says nothing about who is who). Nationality and passport country are never
-compared: on their own they would decide which strangers merge.
+while two strangers' stories collide: one present while the other arrives, or arriving after the
+other's last arrival with no exit between), the home address as written
+(:mod:`~graphkit.resolve.homes`: the line, its words in any order, its house number, postcode and
+village) and shared sponsors, employers or addresses (a hub's value, shared by more than the hub
+limit of people, is dropped: it says nothing about who is who). Nationality and passport country are
+never compared: on their own they would decide which strangers merge.
+
+How often one human's records disagree on name, birth date, passport and home is learned from the
+data (EM on pairs sharing a passport, a name and birth date, or a sponsor, employer or address), and
+each level's u counts strangers only (see :attr:`~graphkit.resolve.linkage.Model.u_of_strangers`).
 """
 
 from __future__ import annotations
@@ -46,6 +52,11 @@ _PRESENT_TOGETHER = (
     "list_has_any(l.arrival_weeks, r.stay_weeks) OR list_has_any(r.arrival_weeks, l.stay_weeks) "
     "OR (levenshtein(l.passport_no, r.passport_no) > 1 AND l.permit_to - r.permit_from > 180 "
     "AND r.permit_to - l.permit_from > 180)")
+#: One arrives after the other's last crossing, itself an arrival, and never left before: one human
+#: would have had to leave in between, and neither record shows it (only a missed exit explains it).
+_ARRIVED_AGAIN = " OR ".join(
+    f"({a}.open_from IS NOT NULL AND {b}.orphan_departure IS NULL AND list_min({b}.arrival_weeks) > {a}.open_from // 7)"
+    for a, b in (("l", "r"), ("r", "l")))
 #: One stay in two halves: left open on one record (its last crossing an arrival), closed on the
 #: other by a departure with no arrival before it and no permit of its own (the permit is on the first).
 _CLOSED_ELSEWHERE = " OR ".join(f"({a}.open_from <= {b}.orphan_departure AND {b}.permit_from IS NULL)"
@@ -60,6 +71,10 @@ _PICKED_UP = " OR ".join(
     f"({b}.permit_from BETWEEN {a}.permit_to - 60 AND {a}.permit_to + 15 AND {b}.permit_from > {a}.permit_from "
     f"AND {a}.left_on IS NULL AND ({b}.arrival_weeks IS NULL OR list_min({b}.arrival_weeks) >= {b}.permit_from // 7))"
     for a, b in (("l", "r"), ("r", "l")))
+
+#: Two home lines within a typo or two, as written or with their words in alphabetical order.
+_LINE_CLOSE = ("(jaro_winkler_similarity(l.home_line, r.home_line) >= {t} "
+               "OR jaro_winkler_similarity(l.home_words, r.home_words) >= {t})")
 
 #: A name written with initials (``J. Smith``, ``Le Q.``): each of its words in full is a word of the
 #: other record's name, and each initial is the first letter of one of the other's words.
@@ -91,6 +106,16 @@ MODEL = Model(
         "l.home_postcode = r.home_postcode AND l.birth_date = r.birth_date",
         "l.home_street = r.home_street AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
         "l.home_street = r.home_street AND l.home_village = r.home_village AND l.name_initials = r.name_initials",
+        # one house (its number in one village or postcode) and the name's initials or the birth date,
+        # or a name part written in the other place: what typos in every other field leave agreeing
+        "l.home_number = r.home_number AND l.home_village = r.home_village AND l.key_initials = r.key_initials",
+        "l.home_number = r.home_number AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
+        "l.home_number = r.home_number AND l.birth_date = r.birth_date",
+        "l.home_number = r.home_number AND l.name_last = r.name_first",
+        "l.home_number = r.home_number AND l.name_first = r.name_last",
+        "l.home_village = r.home_village AND l.birth_date = r.birth_date",
+        "l.home_street = r.home_street AND l.birth_date = r.birth_date",
+        "l.home_village = r.home_village AND l.name_key = r.name_key",
         # records sharing a (non-hub) sponsor, employer or address and a name word
         "l.anchor1 = r.anchor1 AND l.name_a = r.name_a",
         "l.anchor1 = r.anchor1 AND l.name_z = r.name_z",
@@ -98,6 +123,13 @@ MODEL = Model(
         # a record without a birth date is only worth comparing with one it shares an anchor with
         "l.undated_key = r.name_key AND l.anchor1 = r.anchor1",
         "l.name_key = r.undated_key AND l.anchor1 = r.anchor1",
+        # ... or one home (a house number, a postcode, a village) and a name part
+        "l.undated_a = r.name_a AND l.home_number = r.home_number",
+        "l.name_a = r.undated_a AND l.home_number = r.home_number",
+        "l.undated_a = r.name_a AND l.home_village = r.home_village",
+        "l.name_a = r.undated_a AND l.home_village = r.home_village",
+        "l.undated_z = r.name_z AND l.home_postcode = r.home_postcode",
+        "l.name_z = r.undated_z AND l.home_postcode = r.home_postcode",
     ),
     comparisons=(
         Comparison("name", _NAME_NULL, (
@@ -134,6 +166,7 @@ MODEL = Model(
         # human's own records show each level is declared, not learned from the data
         Comparison("history", f"{_NO_HISTORY.format(s='l')} OR {_NO_HISTORY.format(s='r')}", (
             Level("present_together", _PRESENT_TOGETHER, 0.001, 0.05),
+            Level("arrived_again_without_leaving", _ARRIVED_AGAIN, 0.01, 0.05),
             Level("left_at_expiry_on_the_other", _LEFT_AT_EXPIRY, 0.08, 0.0001),
             Level("stay_closed_on_the_other", _CLOSED_ELSEWHERE, 0.04, 0.0001),
             Level("permit_picked_up", _PICKED_UP, 0.1, 0.01),
@@ -144,16 +177,21 @@ MODEL = Model(
         Comparison("home", "l.home_line IS NULL OR r.home_line IS NULL OR "
                    "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))", (
             Level("same_line", "l.home_line = r.home_line", 0.5, 0.0005),
-            Level("line_close_in_postcode", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.88 "
+            # the same words in another order (street and estate swapped) count as spelled alike
+            Level("line_close_in_postcode", f"{_LINE_CLOSE.format(t=0.88)} "
                   "AND (l.home_postcode = r.home_postcode OR l.home_village = r.home_village)", 0.2, 0.0002),
             # the same street and number spelled alike where the postcode or village was mistyped
-            Level("line_close", "jaro_winkler_similarity(l.home_line, r.home_line) >= 0.92", 0.1, 0.001),
+            Level("line_close", _LINE_CLOSE.format(t=0.92), 0.1, 0.001),
+            # one line a part of the other (the street left out, an estate added) at one house number
+            Level("same_number_part_of_line", "l.home_number = r.home_number AND "
+                  "(list_has_all(string_split(l.home_words, ' '), string_split(r.home_words, ' ')) OR "
+                  "list_has_all(string_split(r.home_words, ' '), string_split(l.home_words, ' ')))", 0.05, 0.0002),
             Level("postcode_and_village", "l.home_postcode = r.home_postcode AND "
                   "jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88", 0.1, 0.002),
         )),
         Comparison("shared_anchor", "l.anchors IS NULL OR r.anchors IS NULL", (
-            Level("sponsor_employer_or_address", "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))",
-                  0.5, 0.0002),
+            Level("sponsor_employer_or_address", "l.anchor1 = r.anchor1 OR "
+                  "list_has_any(string_split(l.anchors, '|'), string_split(r.anchors, '|'))", 0.5, 0.0002),
         )),
     ),
     training=(
@@ -164,6 +202,7 @@ MODEL = Model(
     # an EM block finds only near-certain pairs (or none: data without passports), and Splink would
     # carry its blocking-adjusted prior (near 1) to every pair: strangers chained by a birth date
     keep_prior=True,
+    u_of_strangers=True,
 )
 
 
@@ -206,7 +245,9 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of, where)
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons, where)
     frame = frame.join(history_columns(tables, persons, where)).join(home_columns(tables, persons, hub_limit, where))
-    frame["undated_key"] = frame["name_key"].where(frame["birth_date"].isna(), None)
+    undated = frame["birth_date"].isna()
+    for col in ("key", "a", "z"):
+        frame[f"undated_{col}"] = frame[f"name_{col}"].where(undated, None)
     frame["anchor1"] = anchor1
     # text as Arrow strings: a Python object per cell costs some 60 bytes, a million records a gigabyte
     for col in frame.columns[frame.dtypes == object]:
