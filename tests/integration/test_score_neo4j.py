@@ -22,6 +22,10 @@ def test_scores_identical_on_both_backends_and_written_back(neo4j_clean, neo4j_s
     graph.load.store.driver.close()
     for name in ("scores.csv", "clusters.csv", "evidence.csv", "rejects.csv"):
         assert (tmp_path / "neo4j" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+    pages = sorted(p.name for p in (tmp_path / "memory" / "graphs").iterdir())
+    assert pages and sorted(p.name for p in (tmp_path / "neo4j" / "graphs").iterdir()) == pages
+    for name in pages:  # the graph pages read the relationship sets back from the server
+        assert (tmp_path / "neo4j" / "graphs" / name).read_bytes() == (tmp_path / "memory" / "graphs" / name).read_bytes(), name
 
     records, _, _ = neo4j_clean.execute_query(
         "MATCH (e:Employer) WHERE e.risk_score IS NOT NULL "
