@@ -177,8 +177,9 @@ def _one_chunk(table: pa.Table) -> pa.Table:
     >>> _one_chunk(pa.table({"a": pa.chunked_array([["x"], ["y", "z"]])})).column("a").num_chunks
     1
     """
-    return pa.table({name: column.combine_chunks() if column.num_chunks > 1 and column.nbytes < 1 << 31 else column
-                     for name, column in zip(table.column_names, table.columns)})
+    # by position, not a dict by name: a repeated header must reach validation, which reports it
+    return pa.Table.from_arrays([c.combine_chunks() if c.num_chunks > 1 and c.nbytes < 1 << 31 else c for c in table.columns],
+                                names=table.column_names)
 
 
 def _read_csv_slowly(path: Path, header: list[str]) -> tuple[pd.DataFrame, tuple[int, ...]]:
