@@ -356,12 +356,13 @@ def test_edges_between_the_same_nodes_are_ordered_by_their_properties():
     """Parallel relationships come out in the order of one sort on (start, end, properties)."""
     from graphkit.export.graphs import _in_id_order
 
-    g = nx.MultiDiGraph()
-    for source in ("REPORT", "INSPECTION", "PAYROLL"):
-        g.add_edge("Person:P2", "Employer:E1", type="EMPLOYED_BY", source=source)
-    g.add_edge("Person:P1", "Employer:E1", type="EMPLOYED_BY", source="REPORT")
-    g.add_edge("Person:P2", "Address:A1", type="RESIDES_AT")
-    edges = [(u, v, d["type"], d.get("source")) for u, v, d in _in_id_order(g).edges(data=True)]
+    rows = [("Person:P2", "Employer:E1", {"type": "EMPLOYED_BY", "source": source}) for source in ("REPORT", "INSPECTION", "PAYROLL")]
+    rows += [("Person:P1", "Employer:E1", {"type": "EMPLOYED_BY", "source": "REPORT"}),
+             ("Person:P2", "Address:A1", {"type": "RESIDES_AT"})]
+    nodes = [(n, {}) for n in ("Person:P2", "Employer:E1", "Person:P1", "Address:A1")]
+    graph = _in_id_order({}, nodes, rows)
+    assert list(graph) == ["Address:A1", "Employer:E1", "Person:P1", "Person:P2"]
+    edges = [(u, v, d["type"], d.get("source")) for u, v, d in graph.edges(data=True)]
     assert edges == [("Person:P1", "Employer:E1", "EMPLOYED_BY", "REPORT"), ("Person:P2", "Address:A1", "RESIDES_AT", None),
                      ("Person:P2", "Employer:E1", "EMPLOYED_BY", "INSPECTION"),
                      ("Person:P2", "Employer:E1", "EMPLOYED_BY", "PAYROLL"),

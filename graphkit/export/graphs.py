@@ -52,6 +52,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyvis.network import Network
 from scipy.spatial import cKDTree
 
@@ -291,7 +292,22 @@ def _plain_list(values: pa.Array) -> list:
         return values.to_pylist()
     if pa.types.is_floating(values.type):
         return [None if v is None or v != v else v for v in values.to_pylist()]
+    if pa.types.is_integer(values.type) or pa.types.is_boolean(values.type):
+        return values.to_pylist()
+    if pa.types.is_timestamp(values.type) and values.type.tz is None and _four_digit_years(values):
+        return pc.strftime(values, "%Y-%m-%d").to_pylist()
     return [_plain(v) for v in values.to_pylist()]
+
+
+def _four_digit_years(values: pa.Array) -> bool:
+    """Whether every year is 1000-9999, where Arrow's ``strftime`` writes what Python's does
+    (Python writes year 999 as ``999``, Arrow as ``0999``).
+
+    >>> _four_digit_years(pa.array([datetime.datetime(999, 1, 1), None]))
+    False
+    """
+    years = pc.min_max(pc.year(values))
+    return years["min"].as_py() is None or (years["min"].as_py() >= 1000 and years["max"].as_py() <= 9999)
 
 
 def _records(frame: pd.DataFrame, rows, drop: Sequence[str] = ()) -> list[dict]:
@@ -457,10 +473,12 @@ def _neighbourhood(index: _Index, store, seeds: Sequence[str], hops: int, cap: i
     kept_ids = index.node_ids(kept)
     props.update(index.props(kept, kept_ids))
 
-    graph = nx.MultiDiGraph(found=len(nodes) + len(isolated), shown=len(kept) + len(isolated), hops=hops, cap=cap)
+    attrs = {"found": len(nodes) + len(isolated), "shown": len(kept) + len(isolated), "hops": hops, "cap": cap}
+    node_rows = []
     for node_id, h in [(s, 0) for s in isolated] + list(zip(kept_ids, hop[kept].tolist())):
         label, _, key = node_id.partition(":")
-        graph.add_node(node_id, label=label, key=key, props=props[node_id], hop=h)
+        node_rows.append((node_id, {"label": label, "key": key, "props": props[node_id], "hop": h}))
+    edge_rows = []
 
     # relationships among kept nodes, in store order
     src, nbr, eid = index.adjacent(kept)
@@ -470,19 +488,20 @@ def _neighbourhood(index: _Index, store, seeds: Sequence[str], hops: int, cap: i
         rows = index.edge_row[eid[index.edge_set[eid] == set_no]]
         for start, end, p in zip(_column(rs.frame, "start", rows), _column(rs.frame, "end", rows),
                                  _records(rs.frame, rows, ("start", "end"))):
-            graph.add_edge(f"{rs.start_label}:{start}", f"{rs.end_label}:{end}", type=rs.type, **p)
+            edge_rows.append((f"{rs.start_label}:{start}", f"{rs.end_label}:{end}", {"type": rs.type, **p}))
 
     if len(cut):
-        _add_more_nodes(graph, index, hop, is_kept, cut, id_rank)
-    return _in_id_order(graph)
+        _add_more_nodes(node_rows, edge_rows, index, hop, is_kept, cut, id_rank)
+    return _in_id_order(attrs, node_rows, edge_rows)
 
 
-def _in_id_order(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The same graph with nodes sorted by id and edges by ends, type and properties: the input's
-    row order (which the store's codes follow) must not reach the page, its layout or its bytes."""
-    out = nx.MultiDiGraph(**graph.graph)
-    out.add_nodes_from(sorted(graph.nodes(data=True), key=lambda n: n[0]))
-    edges = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))
+def _in_id_order(attrs: dict, nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]]) -> nx.MultiDiGraph:
+    """The graph of ``nodes`` sorted by id and ``edges`` by ends, type and properties: the input's
+    row order (which the store's codes follow) must not reach the page, its layout or its bytes.
+    Built once, in that order: a networkx graph built and then copied sorted costs twice."""
+    out = nx.MultiDiGraph(**attrs)
+    out.add_nodes_from(sorted(nodes, key=lambda n: n[0]))
+    edges = sorted(edges, key=lambda e: (e[0], e[1]))
     # edges between the same two nodes by their properties: a stable sort on the ends and then on
     # the properties within each run of equal ends orders as one sort on all three
     start = 0
@@ -495,9 +514,10 @@ def _in_id_order(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def _add_more_nodes(graph: nx.MultiDiGraph, index: _Index, hop: np.ndarray, is_kept: np.ndarray, cut: np.ndarray,
-                    id_rank: np.ndarray) -> None:
-    """Count every cut node once, under the relationship type by which its path left the kept nodes."""
+def _add_more_nodes(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]], index: _Index, hop: np.ndarray,
+                    is_kept: np.ndarray, cut: np.ndarray, id_rank: np.ndarray) -> None:
+    """Count every cut node once, under the relationship type by which its path left the kept
+    nodes: one ``More`` node per relationship type appended to ``nodes``, its links to ``edges``."""
     node, nbr, eid = index.adjacent(cut)
     towards = hop[nbr] == hop[node] - 1
     node, nbr, eid = node[towards], nbr[towards], eid[towards]
@@ -524,14 +544,14 @@ def _add_more_nodes(graph: nx.MultiDiGraph, index: _Index, hop: np.ndarray, is_k
         rel_type = index.types[tcode]
         by_label = part["label"].value_counts().sort_index()
         more_id = f"{MORE}:{rel_type}"
-        graph.add_node(more_id, label=MORE, key=rel_type, hop=int(hop[cut].max()), props={
+        nodes.append((more_id, {"label": MORE, "key": rel_type, "hop": int(hop[cut].max()), "props": {
             "relationship": rel_type,
             "count": len(part),
             "by_label": ", ".join(f"{index.labels[lab]} {n}" for lab, n in by_label.items()),
-        })
+        }}))
         anchors = part["anchor"].value_counts().sort_index()
         for anchor_id, n in zip(index.node_ids(anchors.index.to_numpy()), anchors.tolist()):
-            graph.add_edge(anchor_id, more_id, type=rel_type, count=n)
+            edges.append((anchor_id, more_id, {"type": rel_type, "count": n}))
 
 
 # --------------------------------------------------------------------------------------------
