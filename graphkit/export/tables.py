@@ -43,11 +43,16 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 def atomic_write(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` via a fsynced temp file in the same folder, then rename."""
+    return _atomic(path, lambda fh: fh.write(text))
+
+
+def _atomic(path: Path, write) -> Path:
+    """Call ``write`` on a text file handle of a temp file beside ``path``, fsync it, rename it to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -97,9 +102,22 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     frame = spreadsheet_safe(frame)
     # the csv writer quotes a field holding the line terminator, not one holding a lone "\r", which
     # readers then take for a line end: a file with such a cell quotes every field instead
-    lone_cr = any(frame[c].astype(str).str.contains("\r", regex=False).any() for c in _text_columns(frame))
+    lone_cr = any(_holds_cr(frame[c]) for c in _text_columns(frame))
     quoting = csv.QUOTE_ALL if lone_cr else csv.QUOTE_MINIMAL
-    return atomic_write(path, frame.to_csv(index=False, lineterminator="\n", quoting=quoting))
+    # written in chunks straight into the file: the whole text of a million rows is never held at once
+    return _atomic(path, lambda fh: frame.to_csv(fh, index=False, lineterminator="\n", quoting=quoting))
+
+
+def _holds_cr(column: pd.Series) -> bool:
+    """Whether a cell of ``column`` (as :func:`str` would write it) holds a carriage return; a column
+    of text only is searched by Arrow, with no Python string per cell."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        cells = pa.array(column.array)
+    elif pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        cells = pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    else:
+        return bool(column.astype(str).str.contains("\r", regex=False).any())
+    return bool(pc.any(pc.match_substring(cells, "\r")).as_py())
 
 
 def read_csv(path: Path) -> pd.DataFrame:
