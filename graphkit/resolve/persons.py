@@ -75,6 +75,10 @@ _PICKED_UP = " OR ".join(
     f"AND {a}.left_on IS NULL AND ({b}.arrival_weeks IS NULL OR list_min({b}.arrival_weeks) >= {b}.permit_from // 7))"
     for a, b in (("l", "r"), ("r", "l")))
 
+#: One house number in one postcode, village or street: a house number alone is shared by strangers
+#: all over the country, and blocking on it with a name part pairs them with the square of the records.
+_ONE_PLACE = "(l.home_postcode = r.home_postcode OR l.home_village = r.home_village OR l.home_street = r.home_street)"
+
 #: Two home lines within a typo or two, as written or with their words in alphabetical order.
 _LINE_CLOSE = ("(jaro_winkler_similarity(l.home_line, r.home_line) >= {t} "
                "OR jaro_winkler_similarity(l.home_words, r.home_words) >= {t})")
@@ -114,8 +118,8 @@ MODEL = Model(
         "l.home_number = r.home_number AND l.home_village = r.home_village AND l.key_initials = r.key_initials",
         "l.home_number = r.home_number AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
         "l.home_number = r.home_number AND l.birth_date = r.birth_date",
-        "l.home_number = r.home_number AND l.name_last = r.name_first",
-        "l.home_number = r.home_number AND l.name_first = r.name_last",
+        f"l.home_number = r.home_number AND l.name_last = r.name_first AND {_ONE_PLACE}",
+        f"l.home_number = r.home_number AND l.name_first = r.name_last AND {_ONE_PLACE}",
         "l.home_village = r.home_village AND l.birth_date = r.birth_date",
         "l.home_street = r.home_street AND l.birth_date = r.birth_date",
         "l.home_village = r.home_village AND l.name_key = r.name_key",
