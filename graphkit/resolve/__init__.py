@@ -38,7 +38,7 @@ from graphkit.config import Settings
 from graphkit.resolve import organisations, persons, places
 from graphkit.resolve.entities import COLUMNS, Links, cut, entity_frame, hard_links
 from graphkit.resolve.judgements import empty_judgements, judgements_from_frame, read_judgements
-from graphkit.resolve.linkage import Model, link
+from graphkit.resolve.linkage import Model, load, score
 from graphkit.resolve.normalise import (
     normalise_address, normalise_addresses, normalise_cities, normalise_companies, normalise_company,
     normalise_documents, normalise_names, normalise_phones,
@@ -124,9 +124,13 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
             model: Model, threshold: float, consistent=None) -> np.ndarray:
         parts = list(hard)
         if records is not None and len(records) > 1:
-            found = link(records, model, threshold, train_min_records=settings.resolve_train_min_records,
-                         seed=settings.resolve_seed,
-                         threads=settings.resolve_threads)
+            loaded = load(records, model, train_min_records=settings.resolve_train_min_records,
+                          seed=settings.resolve_seed, threads=settings.resolve_threads)
+            if not keep_models and consistent is None:
+                # DuckDB holds its copy: the frame's columns (half a gigabyte at a million persons) go
+                # before the pairs are scored; nothing reads this kind's records afterwards
+                records.drop(columns=list(records.columns), inplace=True)
+            found = score(loaded, threshold)
             parts.append(Links(found.left, found.right, found.probability, found.matched_on))
             if keep_models:
                 models[kind] = (found.linker, records, source_ids)

@@ -10,7 +10,8 @@ other's closed arrival-to-departure stay), or both hold valid permits for months
 different passports. Neither is a veto: the person model weighs them with everything else.
 
 Dates are whole days since 1970-01-01 (so the model's SQL can subtract them); stays are kept as
-lists of weeks (day // 7) so that a collision is one list intersection.
+lists of weeks (day // 7) so that a collision is one list intersection, with each list's first and
+last week beside it: most pairs' weeks do not overlap at all, and two integer tests say so.
 
 Examples
 --------
@@ -30,11 +31,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphkit.arrowops import positions
 
 #: The columns :func:`history_columns` returns (whole days, or lists of weeks).
-COLUMNS = ("open_from", "left_on", "orphan_departure", "arrival_weeks", "stay_weeks", "permit_from", "permit_to")
+COLUMNS = ("open_from", "left_on", "orphan_departure", "arrival_weeks", "stay_weeks", "arrival_first", "arrival_last",
+           "stay_first", "stay_last", "permit_from", "permit_to")
 
 _DAY = np.timedelta64(1, "D")
 
@@ -43,12 +46,15 @@ def history_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, wher
     """Per record of ``persons`` (in its order), from the movements: the last crossing when it is an
     arrival (``open_from``) or a departure (``left_on``), the first when it is a departure
     (``orphan_departure``), the weeks of arrivals and the weeks strictly inside closed stays; from
-    the permits: the first one's issue and the last one's expiry. ``where`` may hold, per table, the
+    the permits: the first one's issue and the last one's expiry. ``arrival_first``/``arrival_last``
+    and ``stay_first``/``stay_last`` are the first and last of each record's weeks. ``where`` may hold, per table, the
     position in ``persons`` of each row's person (see :func:`~graphkit.resolve.persons.holders`)."""
     n = len(persons)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     (out["open_from"], out["left_on"], out["orphan_departure"], out["arrival_weeks"],
      out["stay_weeks"]) = _crossings(tables, persons, where or {})
+    for lists in ("arrival", "stay"):
+        out[f"{lists}_first"], out[f"{lists}_last"] = _span(out[f"{lists}_weeks"])
     out["permit_from"], out["permit_to"] = _permits(tables, persons, where or {})
     return out
 
@@ -72,6 +78,19 @@ def _week_lists(n: int, pos: np.ndarray, weeks: np.ndarray) -> pd.Series:
     lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(weeks.astype(np.int32)),
                                      mask=pa.array(~valid))
     return pd.Series(pd.arrays.ArrowExtensionArray(lists))
+
+
+def _span(lists: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The least and greatest week of each list of :func:`_week_lists` (none: null)."""
+    arrow = pa.chunked_array([pa.array(lists.array)], pa.list_(pa.int32())).combine_chunks()
+    counts = pc.fill_null(pc.list_value_length(arrow), 0).to_numpy()
+    weeks = pc.list_flatten(arrow).to_numpy()
+    pos = np.flatnonzero(counts)
+    starts = (np.cumsum(counts) - counts)[pos]
+    n = len(lists)
+    if not len(pos):
+        return _int_column(n, pos, pos), _int_column(n, pos, pos)
+    return (_int_column(n, pos, np.minimum.reduceat(weeks, starts)), _int_column(n, pos, np.maximum.reduceat(weeks, starts)))
 
 
 def _crossings(tables, persons, where):

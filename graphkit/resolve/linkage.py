@@ -2,10 +2,11 @@
 
 A model declares, as data, the blocking rules that find candidate pairs and the comparisons that
 weigh them (each comparison a list of levels: an SQL condition on ``l``/``r``, a label, prior m and
-u probabilities, optionally a term-frequency column). :func:`link` builds the Splink settings from
-it, trains m and u without labels when there are enough records (expectation maximisation on the
-model's training blocks, u from a seeded random sample), and returns the scored pairs at or above
-the threshold. Everything is deterministic: records enter sorted by their source id, sampling is
+u probabilities, optionally a term-frequency column), from which :meth:`Model.settings` builds Splink's
+settings; :func:`load` copies the records into DuckDB and trains m and u without labels when there are
+enough records (expectation maximisation on the model's training blocks, u from a seeded random
+sample), and :func:`score` returns the scored pairs at or above the threshold (the caller may drop
+its records frame in between). Everything is deterministic: records enter sorted by their source id, sampling is
 seeded or hash-based, and probabilities are rounded before anything downstream sees them.
 """
 
@@ -148,7 +149,7 @@ class Model:
 
 @dataclass
 class Linked:
-    """What :func:`link` found: pairs of record positions with their probability and evidence."""
+    """What :func:`score` found: pairs of record positions with their probability and evidence."""
 
     left: np.ndarray
     right: np.ndarray
@@ -162,17 +163,25 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_records: int,
-         seed: int, threads: int = 2) -> Linked:
-    """Score the candidate pairs of ``records`` (one row per record, ``unique_id`` = position).
+@dataclass
+class Loaded:
+    """A model's records copied into DuckDB and its Splink linker trained: ready for :func:`score`."""
 
-    Pairs at or above ``threshold`` come back with ``matched_on``: the comparisons that agreed,
-    each with the level it reached (``name:exact;birth_date:day_month_swap``).
-    """
-    n = len(records)
+    con: object
+    db: object
+    linker: object
+    model: Model
+
+
+def _none(linker=None) -> Linked:
     empty = np.array([], dtype=np.int64)
-    if n < 2:
-        return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object))
+    return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
+
+
+def load(records: pd.DataFrame, model: Model, *, train_min_records: int, seed: int, threads: int = 2) -> Loaded:
+    """Copy ``records`` (at least two) into DuckDB and train the model's m and u on them (with at
+    least ``train_min_records`` records); ``records`` is not needed afterwards."""
+    n = len(records)
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -187,29 +196,41 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
     linker = Linker(db.register(f"{model.kind}_input", table_name=f"{model.kind}_records"),
                     model.settings(n), log_level=None)
     if n >= train_min_records:
-        if model.deterministic:
-            # the prior from the pairs near-certain rules find (assumed to be 70% of the matches),
-            # never below the declared one: large clusters (a company's hundreds of records) need it
-            floor = linker._settings_obj._probability_two_random_records_match
-            linker.training.estimate_probability_two_random_records_match(list(model.deterministic), recall=0.7)
-            estimated = linker._settings_obj._probability_two_random_records_match
-            linker._settings_obj._probability_two_random_records_match = max(floor, estimated)
-        # the sample is a hash of each record's id with the seed: the same rows on any number of threads
-        u_pairs = min(_U_PAIRS, 4.0 * n)
-        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
-        from splink.internals.exceptions import EMTrainingException
+        _train(linker, model, n, seed)
+    return Loaded(con, db, linker, model)
 
-        prior = linker._settings_obj._probability_two_random_records_match
-        for block in model.training:
-            try:
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    block, estimate_without_term_frequencies=True, max_pairs=min(5e6, n * 5.0))
-            except EMTrainingException:
-                pass  # this block holds no pairs in these data (no passports, say): the priors stand
-            if model.keep_prior:
-                linker._settings_obj._probability_two_random_records_match = prior
-        if model.u_of_strangers:
-            _strangers_only(linker, u_pairs)
+
+def _train(linker, model: Model, n: int, seed: int) -> None:
+    if model.deterministic:
+        # the prior from the pairs near-certain rules find (assumed to be 70% of the matches),
+        # never below the declared one: large clusters (a company's hundreds of records) need it
+        floor = linker._settings_obj._probability_two_random_records_match
+        linker.training.estimate_probability_two_random_records_match(list(model.deterministic), recall=0.7)
+        estimated = linker._settings_obj._probability_two_random_records_match
+        linker._settings_obj._probability_two_random_records_match = max(floor, estimated)
+    # the sample is a hash of each record's id with the seed: the same rows on any number of threads
+    u_pairs = min(_U_PAIRS, 4.0 * n)
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
+    from splink.internals.exceptions import EMTrainingException
+
+    prior = linker._settings_obj._probability_two_random_records_match
+    for block in model.training:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block, estimate_without_term_frequencies=True, max_pairs=min(5e6, n * 5.0))
+        except EMTrainingException:
+            pass  # this block holds no pairs in these data (no passports, say): the priors stand
+        if model.keep_prior:
+            linker._settings_obj._probability_two_random_records_match = prior
+    if model.u_of_strangers:
+        _strangers_only(linker, u_pairs)
+
+
+def score(loaded: Loaded, threshold: float) -> Linked:
+    """The candidate pairs of :func:`load`'s records scored; those at or above ``threshold`` come back
+    with ``matched_on``: the comparisons that agreed, each with the level it reached
+    (``name:exact;birth_date:day_month_swap``)."""
+    con, db, linker, model = loaded.con, loaded.db, loaded.linker, loaded.model
     blocked = _blocked_pairs(con, f"{model.kind}_input", model.blocking)
     linker.table_management.register_blocked_pairs_for_predict(db.register(blocked))
     predicted = linker.inference.predict(threshold_match_probability=threshold)
@@ -221,7 +242,7 @@ def link(records: pd.DataFrame, model: Model, threshold: float, *, train_min_rec
     pairs = con.sql(f"SELECT {', '.join(wanted)} FROM {predicted.physical_name}").to_df()
     predicted.drop_table_from_database_and_remove_from_cache()
     if pairs.empty:
-        return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
+        return _none(linker)
     pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], kind="stable", ignore_index=True)
     return Linked(pairs["unique_id_l"].to_numpy(np.int64), pairs["unique_id_r"].to_numpy(np.int64),
                   pairs["match_probability"].round(PROBABILITY_DIGITS).to_numpy(float),

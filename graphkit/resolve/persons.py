@@ -49,7 +49,10 @@ _NO_HISTORY = "({s}.arrival_weeks IS NULL AND {s}.orphan_departure IS NULL AND {
 #: Two humans at once: one arrives while the other, by its own crossings, is already here; or both
 #: hold valid permits for half a year under different passports (a renewal overlaps by weeks).
 _PRESENT_TOGETHER = (
-    "list_has_any(l.arrival_weeks, r.stay_weeks) OR list_has_any(r.arrival_weeks, l.stay_weeks) "
+    # (the spans first: most pairs' weeks lie apart, and the list intersection is the costliest test here)
+    " OR ".join(f"({a}.arrival_last >= {b}.stay_first AND {a}.arrival_first <= {b}.stay_last "
+                f"AND list_has_any({a}.arrival_weeks, {b}.stay_weeks))" for a, b in (("l", "r"), ("r", "l"))) +
+    " "
     "OR (levenshtein(l.passport_no, r.passport_no) > 1 AND l.permit_to - r.permit_from > 180 "
     "AND r.permit_to - l.permit_from > 180)")
 #: One arrives after the other's last crossing, itself an arrival, and never left before: one human
@@ -71,6 +74,10 @@ _PICKED_UP = " OR ".join(
     f"({b}.permit_from BETWEEN {a}.permit_to - 60 AND {a}.permit_to + 15 AND {b}.permit_from > {a}.permit_from "
     f"AND {a}.left_on IS NULL AND ({b}.arrival_weeks IS NULL OR list_min({b}.arrival_weeks) >= {b}.permit_from // 7))"
     for a, b in (("l", "r"), ("r", "l")))
+
+#: One house number in one postcode, village or street: a house number alone is shared by strangers
+#: all over the country, and blocking on it with a name part pairs them with the square of the records.
+_ONE_PLACE = "(l.home_postcode = r.home_postcode OR l.home_village = r.home_village OR l.home_street = r.home_street)"
 
 #: Two home lines within a typo or two, as written or with their words in alphabetical order.
 _LINE_CLOSE = ("(jaro_winkler_similarity(l.home_line, r.home_line) >= {t} "
@@ -111,8 +118,8 @@ MODEL = Model(
         "l.home_number = r.home_number AND l.home_village = r.home_village AND l.key_initials = r.key_initials",
         "l.home_number = r.home_number AND l.home_postcode = r.home_postcode AND l.name_initials = r.name_initials",
         "l.home_number = r.home_number AND l.birth_date = r.birth_date",
-        "l.home_number = r.home_number AND l.name_last = r.name_first",
-        "l.home_number = r.home_number AND l.name_first = r.name_last",
+        f"l.home_number = r.home_number AND l.name_last = r.name_first AND {_ONE_PLACE}",
+        f"l.home_number = r.home_number AND l.name_first = r.name_last AND {_ONE_PLACE}",
         "l.home_village = r.home_village AND l.birth_date = r.birth_date",
         "l.home_street = r.home_street AND l.birth_date = r.birth_date",
         "l.home_village = r.home_village AND l.name_key = r.name_key",
