@@ -193,8 +193,16 @@ MODEL = Model(
             Level("same_number_part_of_line", "l.home_number = r.home_number AND "
                   "(list_has_all(string_split(l.home_words, ' '), string_split(r.home_words, ' ')) OR "
                   "list_has_all(string_split(r.home_words, ' '), string_split(l.home_words, ' ')))", 0.05, 0.0002),
+            # one house: its number on one street, in one postcode or in one village (spelled alike), the
+            # rest of the line written otherwise (the estate for the street, a typo in both)
+            Level("same_house", "l.home_number = r.home_number AND (l.home_street = r.home_street OR "
+                  "l.home_postcode = r.home_postcode OR jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88)",
+                  0.1, 0.0002),
             Level("postcode_and_village", "l.home_postcode = r.home_postcode AND "
                   "jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88", 0.1, 0.002),
+            # one neighbourhood, another house: a move next door, or the line written too differently
+            Level("same_postcode_or_village", "l.home_postcode = r.home_postcode OR "
+                  "jaro_winkler_similarity(l.home_village, r.home_village) >= 0.88", 0.05, 0.01),
         )),
         Comparison("shared_anchor", "l.anchors IS NULL OR r.anchors IS NULL", (
             Level("sponsor_employer_or_address", "l.anchor1 = r.anchor1 OR "
