@@ -173,11 +173,6 @@ class Loaded:
     model: Model
 
 
-def _none(linker=None) -> Linked:
-    empty = np.array([], dtype=np.int64)
-    return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
-
-
 def load(records: pd.DataFrame, model: Model, *, train_min_records: int, seed: int, threads: int = 2) -> Loaded:
     """Copy ``records`` (at least two) into DuckDB and train the model's m and u on them (with at
     least ``train_min_records`` records); ``records`` is not needed afterwards."""
@@ -242,7 +237,8 @@ def score(loaded: Loaded, threshold: float) -> Linked:
     pairs = con.sql(f"SELECT {', '.join(wanted)} FROM {predicted.physical_name}").to_df()
     predicted.drop_table_from_database_and_remove_from_cache()
     if pairs.empty:
-        return _none(linker)
+        empty = np.array([], dtype=np.int64)
+        return Linked(empty, empty, np.array([], dtype=float), np.array([], dtype=object), linker)
     pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], kind="stable", ignore_index=True)
     return Linked(pairs["unique_id_l"].to_numpy(np.int64), pairs["unique_id_r"].to_numpy(np.int64),
                   pairs["match_probability"].round(PROBABILITY_DIGITS).to_numpy(float),
