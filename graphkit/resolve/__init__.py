@@ -176,7 +176,9 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
     # persons
     people = tables["persons"].sort_values("person_id", kind="stable", ignore_index=True)
     person_ids = ("persons:" + people["person_id"].astype(str)).to_numpy(object)
-    records = persons.person_records(tables, people, settings.resolve_hub_limit, address, organisation)
+    lines = pd.Series(addr_records["line"].to_numpy(object), index=addr["address_id"].astype(str).to_numpy(object),
+                      dtype=pd.StringDtype("pyarrow"))
+    records = persons.person_records(tables, people, settings.resolve_hub_limit, address, organisation, lines)
     country = people["passport_country"].astype(pd.StringDtype("pyarrow")).fillna("") if "passport_country" in people else ""
     passport = (records["passport_no"].fillna("") + "|" + country).where(records["passport_no"].notna(), "")
     person_canon = run("persons", person_ids, [hard_links(passport, settings.resolve_hub_limit, "passport_no_and_country")],

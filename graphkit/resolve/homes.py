@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from graphkit.arrowops import positions
-from graphkit.resolve.distinct import distinct, distinct_inverse
+from graphkit.arrowops import lookup, positions, spread
+from graphkit.distinct import distinct, distinct_inverse
 from graphkit.resolve.normalise import normalise_addresses, normalise_documents
 
 COLUMNS = ("home_line", "home_street", "home_number", "home_words", "home_postcode", "home_village")
@@ -30,17 +32,17 @@ _STRING = pd.StringDtype("pyarrow")
 
 
 def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int,
-                 where: dict | None = None) -> pd.DataFrame:
+                 where: dict | None = None, lines: pd.Series | None = None) -> pd.DataFrame:
     """Per record of ``persons`` (in its order): the normalised line of its first non-hub residence
     address (by address id), its first three words (the street), its house number (see
-    :func:`house_number`), its words in alphabetical order (blind to the order in which two systems
+    :func:`line_parts`), its words in alphabetical order (blind to the order in which two systems
     wrote street, building and estate), its postcode and village; missing when it has none. ``where`` may hold each residence row's position in ``persons``
-    (see :func:`~graphkit.resolve.persons.holders`)."""
+    (see :func:`~graphkit.resolve.persons.holders`), and ``lines`` the normalised line of each
+    address id (as :func:`~graphkit.resolve.places.place_records` made them: a second pass costs seconds)."""
     n = len(persons)
-    # typed strings even when empty: the model's SQL compares them as text
-    out = pd.DataFrame({c: pd.Series([None] * n, dtype=_STRING) for c in COLUMNS})
     if "residences" not in tables or "addresses" not in tables or tables["residences"].empty:
-        return out
+        # typed strings even when empty: the model's SQL compares them as text
+        return pd.DataFrame({c: pd.Series([None] * n, dtype=_STRING) for c in COLUMNS})
     res, addr = tables["residences"], tables["addresses"]
     pos = (where or {}).get("residences")
     pos = positions(res["person_id"], persons["person_id"]) if pos is None else pos
@@ -59,37 +61,49 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
     # the parts of each chosen address row, computed once per address, not once per resident
     rows, at = distinct_inverse(row)
     chosen = addr.iloc[rows]
-    line = normalise_addresses(chosen["line"])
+    line = normalise_addresses(chosen["line"]) if lines is None else lookup(chosen["address_id"].astype(str), lines)
     codes, lines = pd.factorize(line.fillna(""), use_na_sentinel=False)
-    street = np.array([" ".join(v.split()[:3]) for v in lines], dtype=object)[codes]  # the street: its first words
-    number = np.array([house_number(v) for v in lines], dtype=object)[codes]
-    words = np.array([" ".join(sorted(v.split())) for v in lines], dtype=object)[codes]
-    parts = {"home_line": line, "home_street": pd.Series(street), "home_number": pd.Series(number),
-             "home_words": pd.Series(words),
-             "home_postcode": normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None,
-             "home_village": normalise_addresses(chosen["village"]) if "village" in chosen else None}
-    for col, values in parts.items():
-        if values is None:
-            continue
-        v = values.to_numpy(object)
-        column = np.full(n, None, dtype=object)
-        column[pos] = np.where(pd.isna(v) | (v == ""), None, v)[at]
-        out[col] = pd.Series(column, dtype=_STRING)
-    return out
+    of_line, of_row = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
+    of_line[pos], of_row[pos] = codes[at], at
+    parts = {**{col: (values, of_line) for col, values in line_parts(pd.Series(lines, dtype=_STRING)).items()},
+             "home_postcode": (normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None, of_row),
+             "home_village": (normalise_addresses(chosen["village"]) if "village" in chosen else None, of_row)}
+    # a missing part and an empty one are both missing
+    return pd.DataFrame({col: pd.Series([None] * n, dtype=_STRING) if values is None else
+                         spread(values.astype(_STRING).replace("", None), at) for col, (values, at) in parts.items()})
 
 
-def house_number(line: str) -> str | None:
-    """The house number of a normalised address line: the number after ``no``, else its first word
-    that is a number (RT and RW numbers are neighbourhood units, not houses).
+def line_parts(lines: pd.Series) -> dict[str, pd.Series]:
+    """For normalised address lines (single spaces, trimmed): the line, its first three words (the
+    street), its house number (the number after ``no``, else the first number that does not
+    follow ``rt`` or ``rw``: those are neighbourhood units, not houses) and its words in
+    alphabetical order, each by Arrow's kernels (a few hundred thousand distinct lines take seconds
+    in Python).
 
-    >>> house_number("jalan mawar no 3 rt 5 rw 2"), house_number("12 main street"), house_number("rt 5 rw 2")
-    ('3', '12', None)
+    >>> {k: v.tolist() for k, v in line_parts(pd.Series(["jalan mawar no 3 rt 5 rw 2", ""])).items()}
+    {'home_line': ['jalan mawar no 3 rt 5 rw 2', ''], 'home_street': ['jalan mawar no', ''], \
+'home_number': ['3', <NA>], 'home_words': ['2 3 5 jalan mawar no rt rw', '']}
     """
-    words = line.split()
-    for i, w in enumerate(words[:-1]):
-        if w == "no" and words[i + 1].isdigit():
-            return words[i + 1]
-    for i, w in enumerate(words):
-        if w.isdigit() and (i == 0 or words[i - 1] not in ("rt", "rw")):
-            return w
-    return None
+    text = pa.array(lines.astype(_STRING).fillna("").array)
+    text = (text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text).cast(pa.string())
+    words = pc.split_pattern(text, " ")
+    flat = pc.list_flatten(words)
+    # each line's words by their rank among all words: one integer sort, not a string sort per line
+    rank = pd.factorize(pd.Series(pd.arrays.ArrowStringArray(flat)), sort=True)[0]
+    order = np.lexsort((rank, pc.list_parent_indices(words).to_numpy()))
+    ordered = pa.ListArray.from_arrays(words.offsets, flat.take(pa.array(order)))
+    return {"home_line": lines.astype(_STRING), "home_street": _strings(pc.binary_join(pc.list_slice(words, 0, 3), " ")),
+            "home_number": _strings(_house_numbers(text)), "home_words": _strings(pc.binary_join(ordered, " "))}
+
+
+def _house_numbers(text: pa.Array) -> pa.Array:
+    """The house number of each line (see :func:`line_parts`), by regular expressions: the RT and
+    RW numbers are blanked out before the first number is taken."""
+    after_no = pc.struct_field(pc.extract_regex(text, r"(?:^| )no (?P<v>\d+)(?: |$)"), "v")
+    units_blanked = pc.replace_substring_regex(text, r"\b(rt|rw) \d+\b", r"\1 _")
+    first = pc.struct_field(pc.extract_regex(units_blanked, r"(?:^| )(?P<v>\d+)(?: |$)"), "v")
+    return pc.coalesce(after_no, first)
+
+
+def _strings(values: pa.Array) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(values))

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from graphkit.arrowops import lookup, positions
-from graphkit.resolve.distinct import distinct, distinct_inverse
+from graphkit.arrowops import lookup, positions, spread
+from graphkit.distinct import distinct, distinct_inverse
 from graphkit.resolve.histories import history_columns
 from graphkit.resolve.homes import home_columns
 from graphkit.resolve.linkage import Comparison, Level, Model
@@ -222,11 +222,12 @@ MODEL = Model(
 
 
 def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_limit: int,
-                   address_of: pd.Series, organisation_of: pd.Series) -> pd.DataFrame:
+                   address_of: pd.Series, organisation_of: pd.Series, lines: pd.Series | None = None) -> pd.DataFrame:
     """The model's columns for ``persons`` (sorted by id; ``unique_id`` is the position).
 
     ``address_of`` and ``organisation_of`` map address ids and ``table:id`` organisation records to
-    their canonical ids, so two records at two spellings of one place share an anchor.
+    their canonical ids, so two records at two spellings of one place share an anchor; ``lines``
+    may hold each address id's normalised line (see :func:`~graphkit.resolve.homes.home_columns`).
     """
     name = normalise_names(persons["full_name"])
     key = name_key(name)
@@ -244,9 +245,9 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
         "name_z": last,
         "name_compact4": key.str.replace(" ", "", regex=False).str.slice(0, 4),
         "name_sound": _on_distinct(name, name_sound).replace("", None),
-        "name_first": pd.Series(_per_distinct(name, lambda v: v.split(" ")[0] or None), dtype=object),
-        "name_last": pd.Series(_per_distinct(name, lambda v: v.split(" ")[-1] or None), dtype=object),
-        "name_initials": pd.Series(_per_distinct(name, lambda v: v[:1] + v.split(" ")[-1][:1] or None), dtype=_STRING),
+        "name_first": _per_distinct(name, lambda v: v.split(" ")[0] or None),
+        "name_last": _per_distinct(name, lambda v: v.split(" ")[-1] or None),
+        "name_initials": _per_distinct(name, lambda v: v[:1] + v.split(" ")[-1][:1] or None),
         "birth_date": birth,
         "birth_year": birth.str.slice(0, 4),
         "birth_month": birth.str.slice(5, 7),
@@ -259,7 +260,7 @@ def person_records(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_l
     where = holders(tables, persons)
     frame["anchors"], anchor1 = _anchors(tables, persons, hub_limit, address_of, organisation_of, where)
     frame["travel_from"], frame["travel_to"] = _travel(tables, persons, where)
-    frame = frame.join(history_columns(tables, persons, where)).join(home_columns(tables, persons, hub_limit, where))
+    frame = frame.join(history_columns(tables, persons, where)).join(home_columns(tables, persons, hub_limit, where, lines))
     undated = frame["birth_date"].isna()
     for col in ("key", "a", "z"):
         frame[f"undated_{col}"] = frame[f"name_{col}"].where(undated, None)
@@ -390,31 +391,26 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of, where) -> 
     return pd.Series(out, dtype=object), pd.Series(first, dtype=object)
 
 
-def _per_distinct(values: pd.Series, f) -> np.ndarray:
+def _per_distinct(values: pd.Series, f) -> pd.Series:
     """``f`` over each distinct string of ``values`` once (missing stays missing), spread back over
-    the rows: most names repeat, and a split per row of a million names costs seconds."""
+    the rows as Arrow strings: most names repeat, and a split per row of a million names costs seconds."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.array([None if v is pd.NA else f(v) for v in uniques], dtype=object)[codes]
+    return spread(pd.Series([None if v is pd.NA else f(v) for v in uniques], dtype=object), codes)
 
 
 def _day_text(dates: pd.Series) -> pd.Series:
     """Dates as ``YYYY-MM-DD`` text (missing: NA), each distinct date formatted once."""
-    codes, days = pd.factorize(dates)
-    text = np.append(days.strftime("%Y-%m-%d").to_numpy(object), None)  # code -1 (a missing date) takes the None
-    return pd.Series(text[codes], index=dates.index, dtype=_STRING)
+    codes, days = pd.factorize(dates)  # code -1: a missing date
+    return spread(pd.Series(days.strftime("%Y-%m-%d").to_numpy(object), dtype=object), codes)
 
 
 def _on_distinct(values: pd.Series, f) -> pd.Series:
     """The vectorised string function ``f`` over each distinct value of ``values`` once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    done = f(pd.Series(uniques, dtype=_STRING)).to_numpy(object)
-    return pd.Series(done[codes], index=values.index, dtype=_STRING)
+    return spread(f(pd.Series(uniques, dtype=_STRING)), codes)
 
 
 def _ends(key: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The first and the last word of each name key (computed once per distinct key)."""
-    codes, uniques = pd.factorize(key.fillna(""), use_na_sentinel=False)
-    words = [u.split(" ") for u in uniques]
-    first = np.array([w[0] or None for w in words], dtype=object)[codes]
-    last = np.array([w[-1] or None for w in words], dtype=object)[codes]
-    return pd.Series(first, index=key.index, dtype=object), pd.Series(last, index=key.index, dtype=object)
+    return (_per_distinct(key.fillna(""), lambda v: v.split(" ")[0] or None),
+            _per_distinct(key.fillna(""), lambda v: v.split(" ")[-1] or None))
