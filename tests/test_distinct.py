@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphkit.resolve.distinct import distinct, distinct_inverse, first_positions
+from graphkit.distinct import among, distinct, distinct_inverse, first_positions
 
 
 def test_distinct_values_inverse_and_first_positions_equal_numpy_unique():
@@ -18,3 +18,10 @@ def test_distinct_values_inverse_and_first_positions_equal_numpy_unique():
     codes = rng.integers(0, 40, 2000)
     _, codes = np.unique(codes, return_inverse=True)  # every code 0 .. k-1 present
     assert np.array_equal(first_positions(codes, codes.max() + 1), np.unique(codes, return_index=True)[1])
+
+
+def test_among_equals_numpy_isin():
+    rng = np.random.default_rng(5)
+    values = rng.integers(-20, 60, 3000)
+    for pool in (rng.integers(0, 40, 100), np.array([], dtype=np.int64), np.array([59]), np.array([-100, 10**9])):
+        assert np.array_equal(among(values, distinct(pool)), np.isin(values, pool))

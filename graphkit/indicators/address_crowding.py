@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from graphkit.distinct import distinct
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import Context, shrunk_rate, strength_from_pvalue, tail_weighted
 
@@ -83,7 +85,7 @@ def _visit_lives(ctx: Context) -> pd.DataFrame:
                        & (ctx.employment["end_date"].isna() | (ctx.employment["end_date"] >= since))
                        & (ctx.employment["start_date"].isna() | (ctx.employment["start_date"] <= ctx.as_of))]
     h, o = e["human_at"].to_numpy(), e["org_at"].to_numpy()
-    jobs = np.unique(h * max(len(ctx.orgs), 1) + o) // max(len(ctx.orgs), 1)  # distinct (human, org)
+    jobs = distinct(h * max(len(ctx.orgs), 1) + o) // max(len(ctx.orgs), 1)  # distinct (human, org)
     employers = np.bincount(jobs, minlength=len(humans)).astype(np.int64)
     return pd.DataFrame({"stay_permit": stay, "chained": chained, "employers": employers}, index=humans)
 

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.arrowops import gather, isin, positions
+from graphkit.distinct import among, distinct
 from graphkit.indicators.base import empty_reasons, reason_frame
 from graphkit.indicators.context import Context
 
@@ -102,7 +103,7 @@ def rotations(ctx: Context, employers) -> pd.DataFrame:
     keep = (h >= 0) & (o >= 0) & gather(is_employer, o, False) & e["start_date"].notna().to_numpy()
     emp = pd.DataFrame({"h": h[keep], "o": o[keep], "start": e["start_date"].to_numpy()[keep],
                         "end": e["end_date"].to_numpy()[keep]})
-    per_human = np.unique(emp["h"].to_numpy() * n_orgs + emp["o"].to_numpy()) // n_orgs
+    per_human = distinct(emp["h"].to_numpy() * n_orgs + emp["o"].to_numpy()) // n_orgs
     many = np.bincount(per_human, minlength=len(ctx.humans))[emp["h"].to_numpy()] >= 2
     emp = emp[many]
     pairs = emp[emp["end"].notna()].merge(emp, on="h", suffixes=("_a", "_b"))
@@ -115,7 +116,7 @@ def rotations(ctx: Context, employers) -> pd.DataFrame:
     moves = pd.DataFrame({"h": pairs["h"].to_numpy(), "a": lo, "b": hi}).drop_duplicates()
     mh, ma, mb = moves["h"].to_numpy(), moves["a"].to_numpy(), moves["b"].to_numpy()
     ok = _covered_keys(ctx, n_orgs)
-    irregular = ~np.isin(mh * n_orgs + ma, ok) | ~np.isin(mh * n_orgs + mb, ok)
+    irregular = ~among(mh * n_orgs + ma, ok) | ~among(mh * n_orgs + mb, ok)
     order = np.lexsort((mh, mb, ma))
     names, humans = ctx.orgs.index.to_numpy(dtype=object), ctx.humans.index.to_numpy(dtype=object)
     return pd.DataFrame({"human": humans[mh[order]], "org_a": names[ma[order]], "org_b": names[mb[order]],
@@ -128,7 +129,7 @@ def _covered_keys(ctx: Context, n_orgs: int) -> np.ndarray:
     ph, ps = p["human_at"].to_numpy(), p["sponsor_at"].to_numpy()
     permit = (e["source"] == "WORK_PERMIT").to_numpy(dtype=bool)
     eh, eo = e["human_at"].to_numpy()[permit], e["org_at"].to_numpy()[permit]
-    return np.unique(np.concatenate([(ph * n_orgs + ps)[(ph >= 0) & (ps >= 0)], (eh * n_orgs + eo)[(eh >= 0) & (eo >= 0)]]))
+    return distinct(np.concatenate([(ph * n_orgs + ps)[(ph >= 0) & (ps >= 0)], (eh * n_orgs + eo)[(eh >= 0) & (eo >= 0)]]))
 
 
 def _pairs(frame: pd.DataFrame, first: str, second: str, n_second: int) -> pd.DataFrame:

@@ -41,6 +41,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from graphkit.arrowops import gather, isin, positions
+from graphkit.distinct import distinct
 from graphkit.indicators.context import Context, shrunk_rate, surprising
 from graphkit.indicators.base import empty_reasons, reason_frame, tuples_by
 
@@ -68,7 +69,7 @@ def sponsor_groups(ctx: Context) -> pd.Series:
     # string columns of every permit costs seconds at a million people
     s, h = ctx.permits["sponsor_at"].to_numpy(), ctx.permits["human_at"].to_numpy()
     known = (s >= 0) & (h >= 0)
-    pair_sponsors = np.unique(s[known] * len(ctx.humans) + h[known]) // len(ctx.humans) if known.any() else s[:0]
+    pair_sponsors = distinct(s[known] * len(ctx.humans) + h[known]) // len(ctx.humans) if known.any() else s[:0]
     at_sponsor, count = np.unique(pair_sponsors, return_counts=True)
     people = pd.Series(count.astype(np.int64), index=ctx.orgs.index[at_sponsor].rename("sponsor"), name="human")
     sponsors = people.index
@@ -188,7 +189,7 @@ def _distinct_per(at: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     known = values >= 0
     if not known.any():
         return np.zeros(n, dtype=np.int64)
-    pairs = np.unique(at[known].astype(np.int64) * (int(values.max()) + 1) + values[known])
+    pairs = distinct(at[known].astype(np.int64) * (int(values.max()) + 1) + values[known])
     return np.bincount(pairs // (int(values.max()) + 1), minlength=n).astype(np.int64)
 
 

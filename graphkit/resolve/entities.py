@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from graphkit.resolve.distinct import first_positions
+from graphkit.distinct import first_positions
 
 COLUMNS = ["source_id", "entity_type", "entity_id", "match_probability", "matched_on"]
 
