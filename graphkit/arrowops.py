@@ -77,6 +77,33 @@ def positions(keys: pd.Series, values) -> np.ndarray:
     return pc.fill_null(at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def positions_of_many(columns: list[pd.Series], values: pd.Index) -> list[np.ndarray]:
+    """:func:`positions` of each of ``columns`` among one ``values``, hashed once; a column that is
+    ``values`` itself, row for row (a relationship from each node of a set), costs no lookup.
+
+    >>> [p.tolist() for p in positions_of_many([pd.Series(["b", "z"]), pd.Series(["a", "b"])], pd.Index(["a", "b"]))]
+    [[1, -1], [0, 1]]
+    """
+    pool = _arrow_strings(values)
+    out: list[np.ndarray | None] = []
+    looked_up = []
+    for column in columns:
+        cells = _arrow_strings(column)
+        if pool.type != cells.type:
+            cells = cells.cast(pool.type)
+        if len(cells) == len(pool) and pc.all(pc.equal(cells, pool)).as_py() and cells.null_count == 0:
+            out.append(np.arange(len(cells), dtype=np.int64))
+        else:
+            out.append(None)
+            looked_up.append(cells)
+    if looked_up:
+        at = pc.fill_null(pc.index_in(pa.chunked_array(looked_up), value_set=pool), -1).to_numpy().astype(np.int64)
+        ends = np.cumsum([0] + [len(c) for c in looked_up])
+        parts = iter(at[ends[i]:ends[i + 1]] for i in range(len(looked_up)))
+        out = [next(parts) if o is None else o for o in out]
+    return out
+
+
 def spread(values: pd.Series, at: np.ndarray) -> pd.Series:
     """``values`` (strings) taken at ``at``, missing where ``at`` is -1, as Arrow strings: one take
     in C++ where a million Python strings would each be converted again.

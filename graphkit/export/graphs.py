@@ -59,7 +59,7 @@ from scipy.spatial import cKDTree
 from graphkit.errors import GraphkitError
 from graphkit.export.tables import atomic_write
 from graphkit.graphmodel import RelationshipSet
-from graphkit.arrowops import positions
+from graphkit.arrowops import positions_of_many
 from graphkit.privacy import Pseudonymiser, personal_columns, personal_values
 from graphkit.schema import load_schema
 
@@ -209,10 +209,17 @@ def _index(store) -> _Index:
         frames[label] = nodes.frame
         keys[label] = pd.Index(nodes.frame[nodes.key])
     offsets = np.concatenate([[0], np.cumsum([len(keys[lab]) for lab in labels])]).astype(np.int64)
+    # each label's keys hashed once for all the relationship ends that point to it
+    at = {}
+    for label in labels:
+        sides = [(i, side) for i, r in enumerate(rels) for side, lab in (("start", r.start_label), ("end", r.end_label))
+                 if lab == label]
+        found = positions_of_many([rels[i].frame[side] for i, side in sides], keys[label])
+        at.update({key: offsets[labels.index(label)] + p for key, p in zip(sides, found)})
     starts, ends, sets, rows, tcodes = [], [], [], [], []
     for i, r in enumerate(rels):
-        starts.append(offsets[labels.index(r.start_label)] + positions(r.frame["start"], keys[r.start_label]))
-        ends.append(offsets[labels.index(r.end_label)] + positions(r.frame["end"], keys[r.end_label]))
+        starts.append(at[i, "start"])
+        ends.append(at[i, "end"])
         sets.append(np.full(len(r.frame), i, dtype=np.int32))
         rows.append(np.arange(len(r.frame), dtype=np.int32))
         tcodes.append(np.full(len(r.frame), types.index(r.type), dtype=np.int8))
