@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphkit.arrowops import lookup, positions, spread
 from graphkit.distinct import distinct, distinct_inverse
@@ -379,16 +380,17 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of, where) -> 
     pos, code = pos[small], code[small]
     starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]]) if len(pos) else np.zeros(0, np.int64)
     rank = np.arange(len(pos)) - np.repeat(starts, np.diff(np.r_[starts, len(pos)]))
-    text = np.array([str(v) for v in text], dtype=object)
-    out = np.full(len(persons), None, dtype=object)
-    for r in range(MAX_ANCHORS):
-        at = rank == r
-        p, value = pos[at], text[code[at]]
-        out[p] = value if r == 0 else out[p] + "|" + value
-    first = np.full(len(persons), None, dtype=object)
-    at = rank == 0
-    first[pos[at]] = np.array([v.split("|")[0] for v in text], dtype=object)[code[at]]  # as split from the joined text
-    return pd.Series(out, dtype=object), pd.Series(first, dtype=object)
+    first = np.full(len(persons), -1, dtype=np.int64)
+    first[pos[rank == 0]] = code[rank == 0]  # each record's first anchor
+    pos, code = pos[rank < MAX_ANCHORS], code[rank < MAX_ANCHORS]
+    text = pa.array([str(v) for v in text], type=pa.string())
+    # each record's anchors as one list (records sorted, anchors in number order), joined by Arrow
+    counts = np.bincount(pos, minlength=len(persons))
+    lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32)), text.take(pa.array(code)),
+                                     mask=pa.array(counts == 0))
+    # the first anchor as split from the joined text
+    heads = pd.Series(pd.arrays.ArrowStringArray(pc.list_element(pc.split_pattern(text, "|"), 0)))
+    return pd.Series(pd.arrays.ArrowStringArray(pc.binary_join(lists, "|"))), spread(heads, first)
 
 
 def _per_distinct(values: pd.Series, f) -> pd.Series:
