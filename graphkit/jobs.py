@@ -13,15 +13,12 @@ Examples
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 from pydantic import SecretStr
 
 from graphkit.config import Settings
@@ -32,6 +29,7 @@ from graphkit.privacy import Pseudonymiser, personal_values
 from graphkit.export.tables import write_csv, write_json
 from graphkit.ingest import Ingested, load_folder
 from graphkit.manifest import Manifest, new_run_id
+from graphkit.memory import release_memory
 from graphkit.resolve import read_judgements, resolve
 from graphkit.schedule import _pause_for_kill_test, built_aside, run_lock
 from graphkit.scoring import ScoreResult, score_tables
@@ -213,22 +211,6 @@ def score_into(input_dir: str | Path, out: str | Path, settings: Settings | None
     load = LoadResult(ingested, store, stats, data, out_path)
     result.scores = shown  # what a console or notebook shows is what the files hold
     return ScoreRun(load, result, data, out_path)
-
-
-def release_memory() -> None:
-    """Give the memory a finished stage freed back to the system before the next one allocates.
-
-    Arrow's allocator keeps freed blocks for reuse and glibc keeps a freed heap top: at a million
-    persons that is over a GiB the next stage cannot use for its own Python objects and numpy
-    arrays, so the job's peak is the sum of stages rather than the largest one.
-
-    >>> release_memory()
-    """
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
-    if trim is not None:
-        trim(0)
 
 
 def make_pseudonymiser(settings: Settings) -> Pseudonymiser | None:

