@@ -91,7 +91,7 @@ def positions_of_many(columns: list[pd.Series], values: pd.Index) -> list[np.nda
         cells = _arrow_strings(column)
         if pool.type != cells.type:
             cells = cells.cast(pool.type)
-        if len(cells) == len(pool) and pc.all(pc.equal(cells, pool)).as_py() and cells.null_count == 0:
+        if len(cells) == len(pool) and cells.null_count == 0 and pc.all(pc.equal(cells, pool)).as_py():
             out.append(np.arange(len(cells), dtype=np.int64))
         else:
             out.append(None)

@@ -36,9 +36,10 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
     """Per record of ``persons`` (in its order): the normalised line of its first non-hub residence
     address (by address id), its first three words (the street), its house number (see
     :func:`line_parts`), its words in alphabetical order (blind to the order in which two systems
-    wrote street, building and estate), its postcode and village; missing when it has none. ``where`` may hold each residence row's position in ``persons``
-    (see :func:`~graphkit.resolve.persons.holders`), and ``lines`` the normalised line of each
-    address id (as :func:`~graphkit.resolve.places.place_records` made them: a second pass costs seconds)."""
+    wrote street, building and estate), its postcode and village; missing when it has none.
+    ``where`` may hold each residence row's position in ``persons`` (see
+    :func:`~graphkit.resolve.persons.holders`), and ``lines`` the normalised line of each address id
+    (as :func:`~graphkit.resolve.places.place_records` made them: a second pass costs seconds)."""
     n = len(persons)
     if "residences" not in tables or "addresses" not in tables or tables["residences"].empty:
         # typed strings even when empty: the model's SQL compares them as text
@@ -62,10 +63,10 @@ def home_columns(tables: dict[str, pd.DataFrame], persons: pd.DataFrame, hub_lim
     rows, at = distinct_inverse(row)
     chosen = addr.iloc[rows]
     line = normalise_addresses(chosen["line"]) if lines is None else lookup(chosen["address_id"].astype(str), lines)
-    codes, lines = pd.factorize(line.fillna(""), use_na_sentinel=False)
+    codes, distinct_lines = pd.factorize(line.fillna(""), use_na_sentinel=False)
     of_line, of_row = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
     of_line[pos], of_row[pos] = codes[at], at
-    parts = {**{col: (values, of_line) for col, values in line_parts(pd.Series(lines, dtype=_STRING)).items()},
+    parts = {**{col: (values, of_line) for col, values in line_parts(pd.Series(distinct_lines, dtype=_STRING)).items()},
              "home_postcode": (normalise_documents(chosen["postal_code"]) if "postal_code" in chosen else None, of_row),
              "home_village": (normalise_addresses(chosen["village"]) if "village" in chosen else None, of_row)}
     # a missing part and an empty one are both missing

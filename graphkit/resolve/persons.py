@@ -397,22 +397,25 @@ def _per_distinct(values: pd.Series, f) -> pd.Series:
     """``f`` over each distinct string of ``values`` once (missing stays missing), spread back over
     the rows as Arrow strings: most names repeat, and a split per row of a million names costs seconds."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return spread(pd.Series([None if v is pd.NA else f(v) for v in uniques], dtype=object), codes)
+    done = pd.Series([None if v is pd.NA else f(v) for v in uniques], dtype=object)
+    return spread(done, codes).set_axis(values.index)
 
 
 def _day_text(dates: pd.Series) -> pd.Series:
     """Dates as ``YYYY-MM-DD`` text (missing: NA), each distinct date formatted once."""
     codes, days = pd.factorize(dates)  # code -1: a missing date
-    return spread(pd.Series(days.strftime("%Y-%m-%d").to_numpy(object), dtype=object), codes)
+    return spread(pd.Series(days.strftime("%Y-%m-%d").to_numpy(object), dtype=object), codes).set_axis(dates.index)
 
 
 def _on_distinct(values: pd.Series, f) -> pd.Series:
     """The vectorised string function ``f`` over each distinct value of ``values`` once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return spread(f(pd.Series(uniques, dtype=_STRING)), codes)
+    return spread(f(pd.Series(uniques, dtype=_STRING)), codes).set_axis(values.index)
 
 
 def _ends(key: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The first and the last word of each name key (computed once per distinct key)."""
-    return (_per_distinct(key.fillna(""), lambda v: v.split(" ")[0] or None),
-            _per_distinct(key.fillna(""), lambda v: v.split(" ")[-1] or None))
+    codes, uniques = pd.factorize(key.fillna(""), use_na_sentinel=False)
+    words = [u.split(" ") for u in uniques]
+    return tuple(spread(pd.Series([w[end] or None for w in words], dtype=object), codes).set_axis(key.index)
+                 for end in (0, -1))
