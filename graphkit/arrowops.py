@@ -104,6 +104,15 @@ def positions_of_many(columns: list[pd.Series], values: pd.Index) -> list[np.nda
     return out
 
 
+def strings(values: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Arrow strings as a pandas Series of Arrow-backed strings, no copy.
+
+    >>> strings(pa.array(["a", None])).tolist()
+    ['a', <NA>]
+    """
+    return pd.Series(pd.arrays.ArrowStringArray(values))
+
+
 def spread(values: pd.Series, at: np.ndarray) -> pd.Series:
     """``values`` (strings) taken at ``at``, missing where ``at`` is -1, as Arrow strings: one take
     in C++ where a million Python strings would each be converted again.
@@ -112,7 +121,7 @@ def spread(values: pd.Series, at: np.ndarray) -> pd.Series:
     ['y', <NA>, 'x']
     """
     taken = _arrow_strings(values).take(pa.array(at, mask=at < 0))
-    return pd.Series(pd.arrays.ArrowStringArray(taken))
+    return strings(taken)
 
 
 def gather(values: np.ndarray, at: np.ndarray, missing) -> np.ndarray:

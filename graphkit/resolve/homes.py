@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphkit.arrowops import lookup, positions, spread
+from graphkit.arrowops import lookup, positions, spread, strings
 from graphkit.distinct import distinct, distinct_inverse
 from graphkit.resolve.normalise import normalise_addresses, normalise_documents
 
@@ -90,11 +90,11 @@ def line_parts(lines: pd.Series) -> dict[str, pd.Series]:
     words = pc.split_pattern(text, " ")
     flat = pc.list_flatten(words)
     # each line's words by their rank among all words: one integer sort, not a string sort per line
-    rank = pd.factorize(pd.Series(pd.arrays.ArrowStringArray(flat)), sort=True)[0]
+    rank = pd.factorize(strings(flat), sort=True)[0]
     order = np.lexsort((rank, pc.list_parent_indices(words).to_numpy()))
     ordered = pa.ListArray.from_arrays(words.offsets, flat.take(pa.array(order)))
-    return {"home_line": lines.astype(_STRING), "home_street": _strings(pc.binary_join(pc.list_slice(words, 0, 3), " ")),
-            "home_number": _strings(_house_numbers(text)), "home_words": _strings(pc.binary_join(ordered, " "))}
+    return {"home_line": lines.astype(_STRING), "home_street": strings(pc.binary_join(pc.list_slice(words, 0, 3), " ")),
+            "home_number": strings(_house_numbers(text)), "home_words": strings(pc.binary_join(ordered, " "))}
 
 
 def _house_numbers(text: pa.Array) -> pa.Array:
@@ -104,7 +104,3 @@ def _house_numbers(text: pa.Array) -> pa.Array:
     units_blanked = pc.replace_substring_regex(text, r"\b(rt|rw) \d+\b", r"\1 _")
     first = pc.struct_field(pc.extract_regex(units_blanked, r"(?:^| )(?P<v>\d+)(?: |$)"), "v")
     return pc.coalesce(after_no, first)
-
-
-def _strings(values: pa.Array) -> pd.Series:
-    return pd.Series(pd.arrays.ArrowStringArray(values))

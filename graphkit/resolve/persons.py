@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphkit.arrowops import lookup, positions, spread
+from graphkit.arrowops import lookup, positions, spread, strings
 from graphkit.distinct import distinct, distinct_inverse
 from graphkit.resolve.histories import history_columns
 from graphkit.resolve.homes import home_columns
@@ -389,8 +389,8 @@ def _anchors(tables, persons, hub_limit, address_of, organisation_of, where) -> 
     lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32)), text.take(pa.array(code)),
                                      mask=pa.array(counts == 0))
     # the first anchor as split from the joined text
-    heads = pd.Series(pd.arrays.ArrowStringArray(pc.list_element(pc.split_pattern(text, "|"), 0)))
-    return pd.Series(pd.arrays.ArrowStringArray(pc.binary_join(lists, "|"))), spread(heads, first)
+    heads = strings(pc.list_element(pc.split_pattern(text, "|"), 0))
+    return strings(pc.binary_join(lists, "|")), spread(heads, first)
 
 
 def _per_distinct(values: pd.Series, f) -> pd.Series:
